@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The config file (DESIGN §2): lookup, parsing and validation into a
+ * DbkConfig. Loading is all-or-nothing per call: a fresh DbkConfig is built
+ * and the caller decides whether to swap it in.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "duration.h"
+
+typedef enum {
+  DBK_URGENCY_LOW,
+  DBK_URGENCY_NORMAL,
+  DBK_URGENCY_CRITICAL,
+} DbkUrgency;
+
+/* [idle] source=, in DESIGN §5's probing order after auto. */
+typedef enum {
+  DBK_SOURCE_AUTO,
+  DBK_SOURCE_MUTTER,
+  DBK_SOURCE_WAYLAND,
+  DBK_SOURCE_SCREENSAVER,
+  DBK_SOURCE_X11,
+  DBK_SOURCE_LOGIND,
+  DBK_SOURCE_NONE,
+} DbkSourceKind;
+
+typedef struct {
+  /* [timer], all µs */
+  uint64_t interval;      /* sitting time before a reminder, 5s .. 24h */
+  uint64_t break_length;  /* hands-off time that completes a due break, 5s .. 30m, < interval */
+  uint64_t natural_break; /* idle this long resets sitting time, 10s .. 4h */
+  uint64_t snooze;        /* default for snooze, 1m .. 24h */
+  uint64_t remind_again;  /* repeat an ignored reminder, 0 = never, else 1m .. 24h */
+  /* [notify] */
+  char **stretches;       /* rotation: ids, NULL-terminated, at least one */
+  DbkUrgency urgency;     /* urgency of the first showing */
+  /* [idle] */
+  DbkSourceKind source;
+} DbkConfig;
+
+/* Allowed ranges, shared by the config and the D-Bus API. */
+#define DBK_INTERVAL_MIN (5 * UINT64_C(1000000))
+#define DBK_INTERVAL_MAX (24 * 3600 * UINT64_C(1000000))
+#define DBK_BREAK_LENGTH_MIN (5 * UINT64_C(1000000))
+#define DBK_BREAK_LENGTH_MAX (30 * 60 * UINT64_C(1000000))
+#define DBK_NATURAL_BREAK_MIN (10 * UINT64_C(1000000))
+#define DBK_NATURAL_BREAK_MAX (4 * 3600 * UINT64_C(1000000))
+#define DBK_SNOOZE_MIN (60 * UINT64_C(1000000))
+#define DBK_SNOOZE_MAX (24 * 3600 * UINT64_C(1000000))
+#define DBK_REMIND_AGAIN_MIN (60 * UINT64_C(1000000))
+#define DBK_REMIND_AGAIN_MAX (24 * 3600 * UINT64_C(1000000))
+#define DBK_PAUSE_MAX (7 * 24 * 3600 * UINT64_C(1000000))
+
+/* The built-in defaults. */
+DbkConfig *dbk_config_new_default(void);
+DbkConfig *dbk_config_copy(const DbkConfig *config);
+void dbk_config_free(DbkConfig *config);
+gboolean dbk_config_equal(const DbkConfig *a, const DbkConfig *b);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DbkConfig, dbk_config_free)
+
+/*
+ * The file the daemon reads when no --config is given: the first that
+ * exists of $XDG_CONFIG_HOME/deskbreak/deskbreak.conf and
+ * $XDG_CONFIG_DIRS/deskbreak/deskbreak.conf; NULL when none does (built-in
+ * defaults).
+ */
+char *dbk_config_find_path(void);
+/* $XDG_CONFIG_HOME/deskbreak/deskbreak.conf, whether it exists or not. */
+char *dbk_config_user_path(void);
+
+/*
+ * Reads `path` (NULL: built-in defaults). Every key that is present and
+ * valid is taken; a bad value keeps that key's default and adds a message
+ * naming file, key, value and what is allowed to `errors`. Unknown groups
+ * and keys add a message to `warnings`. Returns NULL and sets `error` only
+ * when the file cannot be read or is not a key file at all.
+ */
+DbkConfig *dbk_config_load(const char *path, GPtrArray *errors, GPtrArray *warnings,
+                           GError **error);
+
+const char *dbk_source_kind_to_string(DbkSourceKind source);
+gboolean dbk_source_kind_from_string(const char *text, DbkSourceKind *ret_source);
+const char *dbk_urgency_to_string(DbkUrgency urgency);

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Durations as users write them: "45s", "30m", "1h", "1h30m", "90min",
+ * "2h 15m"; a bare number is minutes. Plain C, no GLib: the CLI links it.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest duration anyone can ask for: 366 days. */
+#define DBK_DURATION_MAX (UINT64_C(366) * 24 * 3600 * 1000000)
+
+/*
+ * Parses `text` into µs. Returns 0, or -EINVAL for bad syntax (empty, an
+ * unknown unit, a stray character, a negative or fractional number) or
+ * -ERANGE when it overflows or exceeds DBK_DURATION_MAX. `ret_usec` is
+ * written only on success.
+ */
+int dbk_duration_parse(const char *text, uint64_t *ret_usec);
+
+/*
+ * Writes `usec` as the config file spells it, exact and shortest:
+ * "30m", "1h30m", "45s", "1h0m5s", "0"; sub-second remainders are dropped.
+ * Returns `buf`.
+ */
+char *dbk_duration_format(uint64_t usec, char *buf, size_t size);
+
+/*
+ * Writes `usec` for a person reading it at a glance, rounded to at most two
+ * units: "24m", "1h 5m", "45s", "2d 3h". Returns `buf`.
+ */
+char *dbk_duration_format_human(uint64_t usec, char *buf, size_t size);
+
+#define DBK_DURATION_BUF 32

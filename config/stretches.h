@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The built-in stretch catalogue (DESIGN §6), in deskbreak's own words.
+ * Plain C, no GLib: the CLI links it.
+ */
+#pragma once
+
+#include <stddef.h>
+
+#define DBK_STRETCH_STEPS_MAX 3
+
+typedef struct {
+  const char *id;    /* short name used in the config: "bruegger" */
+  const char *title; /* "Bruegger's relief position" */
+  /* Two or three short steps, in order; unused ones NULL. */
+  const char *steps[DBK_STRETCH_STEPS_MAX];
+  const char *hold;   /* "Hold about 30 s, breathing slowly." */
+  const char *safety; /* safety line, or NULL where it does not fit */
+} DbkStretch;
+
+/* All built-in stretches, in catalogue order. */
+const DbkStretch *dbk_stretches_builtin(size_t *ret_n);
+/* A built-in stretch by id, or NULL. */
+const DbkStretch *dbk_stretch_find(const char *id);
+
+/* The default rotation, as the config file spells it. */
+#define DBK_DEFAULT_STRETCHES "bruegger;doorway"

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * One small interface for every way of learning that the user is idle
+ * (DESIGN §5). Each source lives in its own file (idle-<name>.c) and
+ * exports one DbkIdleSourceOps; idle-source.c is the registry that knows
+ * which ones were built and tries them in order for source=auto.
+ *
+ * A source tells its listener two things, always from the main loop and
+ * never from inside new():
+ *   idle(since)  the user has had no input since `since` (µs, CLOCK_BOOTTIME),
+ *                reported once the idle time reaches the threshold;
+ *   active()     input again after an idle report.
+ * The first report after new() gives the current state: idle(since) when
+ * the user is already idle past the threshold, else active(). If the
+ * source stops working (its service left the bus), it calls lost(why) once
+ * and reports nothing more; the daemon then frees it and picks another.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "engine.h"
+
+typedef struct {
+  void (*idle)(void *user_data, DbkUsec idle_since);
+  void (*active)(void *user_data);
+  void (*lost)(void *user_data, const char *why);
+} DbkIdleListener;
+
+typedef struct DbkIdleSource DbkIdleSource;
+
+typedef struct {
+  /* As the config and `deskbreak status` name it: "mutter", "logind"… */
+  const char *name;
+  /*
+   * Checks that the source works here and starts it, watching for idle
+   * time reaching `threshold` (µs). May block briefly on D-Bus round trips
+   * (at most a couple of seconds in all). Returns NULL and sets `error`
+   * (a sentence saying why, e.g. "org.gnome.Mutter.IdleMonitor is not on
+   * the session bus") when it cannot work here.
+   */
+  DbkIdleSource *(*new)(GDBusConnection *session_bus, GDBusConnection *system_bus,
+                        DbkUsec threshold, const DbkIdleListener *listener,
+                        void *user_data, GError **error);
+  /* A new threshold (the config changed). */
+  void (*set_threshold)(DbkIdleSource *source, DbkUsec threshold);
+  /* Stops every watch; accepts NULL. */
+  void (*free)(DbkIdleSource *source);
+} DbkIdleSourceOps;
+
+/* Every source built into this deskbreakd, in source=auto's probing order. */
+const DbkIdleSourceOps *const *dbk_idle_sources(size_t *ret_n);
+/* A built source by name, or NULL. */
+const DbkIdleSourceOps *dbk_idle_source_find(const char *name);
+
+/* CLOCK_BOOTTIME now, µs: the daemon's one clock. */
+DbkUsec dbk_now(void);

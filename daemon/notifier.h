@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The reminder on screen (DESIGN §6), through libnotify. One notification
+ * at a time: showing again replaces it. With no notification server the
+ * reminder goes to stderr (the journal under systemd) and the listener's
+ * server_appeared() is called when one arrives, so the daemon can show the
+ * due reminder again.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "config.h"
+#include "stretches.h"
+
+typedef enum {
+  DBK_ACTION_DONE,   /* "Done": the stretch was done, a break taken */
+  DBK_ACTION_SNOOZE, /* "Snooze 10m" */
+  DBK_ACTION_SKIP,   /* "Skip": not this time */
+} DbkAction;
+
+typedef struct {
+  void (*action)(void *user_data, DbkAction action);
+  void (*server_appeared)(void *user_data);
+} DbkNotifierListener;
+
+typedef struct DbkNotifier DbkNotifier;
+
+DbkNotifier *dbk_notifier_new(GDBusConnection *session_bus, const DbkNotifierListener *listener,
+                              void *user_data);
+/*
+ * Shows the reminder for `stretch`; `times_shown` ≥ 2 means a repeat.
+ * `snooze` (µs) names the Snooze button. Returns FALSE when no server
+ * took it (already logged with the reminder's text).
+ */
+gboolean dbk_notifier_show(DbkNotifier *notifier, const DbkStretch *stretch,
+                           unsigned times_shown, DbkUrgency urgency, uint64_t snooze);
+/* Closes the reminder, if one is showing. */
+void dbk_notifier_close(DbkNotifier *notifier);
+/* The server's name ("dunst"…), or NULL when none is on the bus. */
+const char *dbk_notifier_server_name(DbkNotifier *notifier);
+void dbk_notifier_free(DbkNotifier *notifier);
