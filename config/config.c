@@ -1,1 +1,307 @@
-/* placeholder: being written */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "stretches.h"
+
+#define SEC UINT64_C(1000000)
+
+#define DEFAULT_INTERVAL (30 * 60 * SEC)
+#define DEFAULT_BREAK_LENGTH (30 * SEC)
+#define DEFAULT_NATURAL_BREAK (5 * 60 * SEC)
+#define DEFAULT_SNOOZE (10 * 60 * SEC)
+#define DEFAULT_REMIND_AGAIN (5 * 60 * SEC)
+
+/* Every key the file may hold, so that anything else gets a warning. */
+static const struct {
+  const char *group;
+  const char *const keys[6];
+} known_keys[] = {
+    {"timer", {"interval", "break-length", "natural-break", "snooze", "remind-again", NULL}},
+    {"notify", {"stretches", "urgency", NULL}},
+    {"idle", {"source", NULL}},
+};
+
+/* The [timer] durations: where each goes and what it may be. */
+typedef struct {
+  const char *key;
+  size_t offset;
+  uint64_t min, max;
+  gboolean zero_allowed; /* 0 means "never" */
+} DurationKey;
+
+static const DurationKey duration_keys[] = {
+    {"interval", G_STRUCT_OFFSET(DbkConfig, interval), DBK_INTERVAL_MIN, DBK_INTERVAL_MAX, FALSE},
+    {"break-length", G_STRUCT_OFFSET(DbkConfig, break_length), DBK_BREAK_LENGTH_MIN,
+     DBK_BREAK_LENGTH_MAX, FALSE},
+    {"natural-break", G_STRUCT_OFFSET(DbkConfig, natural_break), DBK_NATURAL_BREAK_MIN,
+     DBK_NATURAL_BREAK_MAX, FALSE},
+    {"snooze", G_STRUCT_OFFSET(DbkConfig, snooze), DBK_SNOOZE_MIN, DBK_SNOOZE_MAX, FALSE},
+    {"remind-again", G_STRUCT_OFFSET(DbkConfig, remind_again), DBK_REMIND_AGAIN_MIN,
+     DBK_REMIND_AGAIN_MAX, TRUE},
+};
+
+static const char *const source_names[] = {
+    [DBK_SOURCE_AUTO] = "auto",
+    [DBK_SOURCE_MUTTER] = "mutter",
+    [DBK_SOURCE_WAYLAND] = "wayland",
+    [DBK_SOURCE_SCREENSAVER] = "screensaver",
+    [DBK_SOURCE_X11] = "x11",
+    [DBK_SOURCE_LOGIND] = "logind",
+    [DBK_SOURCE_NONE] = "none",
+};
+
+static const char *const urgency_names[] = {
+    [DBK_URGENCY_LOW] = "low",
+    [DBK_URGENCY_NORMAL] = "normal",
+    [DBK_URGENCY_CRITICAL] = "critical",
+};
+
+DbkConfig *dbk_config_new_default(void) {
+  DbkConfig *config = g_new0(DbkConfig, 1);
+  config->interval = DEFAULT_INTERVAL;
+  config->break_length = DEFAULT_BREAK_LENGTH;
+  config->natural_break = DEFAULT_NATURAL_BREAK;
+  config->snooze = DEFAULT_SNOOZE;
+  config->remind_again = DEFAULT_REMIND_AGAIN;
+  config->stretches = g_strsplit(DBK_DEFAULT_STRETCHES, ";", -1);
+  config->urgency = DBK_URGENCY_NORMAL;
+  config->source = DBK_SOURCE_AUTO;
+  return config;
+}
+
+DbkConfig *dbk_config_copy(const DbkConfig *config) {
+  DbkConfig *copy = g_memdup2(config, sizeof(*config));
+  copy->stretches = g_strdupv(config->stretches);
+  return copy;
+}
+
+void dbk_config_free(DbkConfig *config) {
+  if (!config)
+    return;
+  g_strfreev(config->stretches);
+  g_free(config);
+}
+
+gboolean dbk_config_equal(const DbkConfig *a, const DbkConfig *b) {
+  return a->interval == b->interval && a->break_length == b->break_length &&
+         a->natural_break == b->natural_break && a->snooze == b->snooze &&
+         a->remind_again == b->remind_again && a->urgency == b->urgency &&
+         a->source == b->source &&
+         g_strv_equal((const char *const *)a->stretches, (const char *const *)b->stretches);
+}
+
+const char *dbk_source_kind_to_string(DbkSourceKind source) {
+  if ((unsigned)source >= G_N_ELEMENTS(source_names))
+    return "unknown";
+  return source_names[source];
+}
+
+gboolean dbk_source_kind_from_string(const char *text, DbkSourceKind *ret_source) {
+  for (unsigned i = 0; i < G_N_ELEMENTS(source_names); i++) {
+    if (g_strcmp0(text, source_names[i]) == 0) {
+      *ret_source = (DbkSourceKind)i;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+const char *dbk_urgency_to_string(DbkUrgency urgency) {
+  if ((unsigned)urgency >= G_N_ELEMENTS(urgency_names))
+    return "unknown";
+  return urgency_names[urgency];
+}
+
+static gboolean urgency_from_string(const char *text, DbkUrgency *ret_urgency) {
+  for (unsigned i = 0; i < G_N_ELEMENTS(urgency_names); i++) {
+    if (g_strcmp0(text, urgency_names[i]) == 0) {
+      *ret_urgency = (DbkUrgency)i;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* Messages name the file, the key and the value, then what is allowed. */
+G_GNUC_PRINTF(6, 7)
+static void add_problem(GPtrArray *list, const char *path, const char *group, const char *key,
+                        const char *value, const char *format, ...) {
+  if (!list)
+    return;
+  va_list args;
+  va_start(args, format);
+  g_autofree char *what = g_strdup_vprintf(format, args);
+  va_end(args);
+  if (value)
+    g_ptr_array_add(list, g_strdup_printf("%s: [%s] %s=%s: %s", path, group, key, value, what));
+  else if (key)
+    g_ptr_array_add(list, g_strdup_printf("%s: [%s] %s: %s", path, group, key, what));
+  else
+    g_ptr_array_add(list, g_strdup_printf("%s: [%s]: %s", path, group, what));
+}
+
+static gboolean is_known_key(unsigned group, const char *key) {
+  for (const char *const *k = known_keys[group].keys; *k; k++)
+    if (strcmp(*k, key) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void warn_unknown(GKeyFile *file, const char *path, GPtrArray *warnings) {
+  g_auto(GStrv) groups = g_key_file_get_groups(file, NULL);
+  for (char **g = groups; *g; g++) {
+    unsigned group = G_N_ELEMENTS(known_keys);
+    for (unsigned i = 0; i < G_N_ELEMENTS(known_keys); i++)
+      if (strcmp(known_keys[i].group, *g) == 0)
+        group = i;
+    if (group == G_N_ELEMENTS(known_keys)) {
+      add_problem(warnings, path, *g, NULL, NULL, "unknown group, ignoring");
+      continue;
+    }
+    g_auto(GStrv) keys = g_key_file_get_keys(file, *g, NULL, NULL);
+    for (char **k = keys; k && *k; k++)
+      if (!is_known_key(group, *k))
+        add_problem(warnings, path, *g, *k, NULL, "unknown key, ignoring");
+  }
+}
+
+/* The raw text of a key, trimmed; NULL when absent. */
+static char *get_value(GKeyFile *file, const char *group, const char *key) {
+  char *value = g_key_file_get_string(file, group, key, NULL);
+  return value ? g_strstrip(value) : NULL;
+}
+
+static void describe_range(const DurationKey *spec, char *buf, size_t size) {
+  char lo[DBK_DURATION_BUF], hi[DBK_DURATION_BUF];
+  dbk_duration_format(spec->min, lo, sizeof(lo));
+  dbk_duration_format(spec->max, hi, sizeof(hi));
+  g_snprintf(buf, size, "%s%s .. %s", spec->zero_allowed ? "0 (never) or " : "", lo, hi);
+}
+
+/* Reads one [timer] duration; returns TRUE when the key was present and valid. */
+static gboolean load_duration(GKeyFile *file, const char *path, const DurationKey *spec,
+                              DbkConfig *config, GPtrArray *errors) {
+  g_autofree char *value = get_value(file, "timer", spec->key);
+  if (!value)
+    return FALSE;
+
+  char range[96];
+  describe_range(spec, range, sizeof(range));
+  uint64_t usec;
+  int r = dbk_duration_parse(value, &usec);
+  if (r == -EINVAL) {
+    add_problem(errors, path, "timer", spec->key, value,
+                "not a duration; write it like 45s, 30m, 1h30m (a bare number is minutes), %s",
+                range);
+    return FALSE;
+  }
+  if (r < 0 || (usec < spec->min && !(usec == 0 && spec->zero_allowed)) || usec > spec->max) {
+    add_problem(errors, path, "timer", spec->key, value, "out of range; allowed %s", range);
+    return FALSE;
+  }
+  *(uint64_t *)((char *)config + spec->offset) = usec;
+  return TRUE;
+}
+
+static void load_timer(GKeyFile *file, const char *path, DbkConfig *config, GPtrArray *errors) {
+  gboolean have_break_length = FALSE;
+  for (unsigned i = 0; i < G_N_ELEMENTS(duration_keys); i++) {
+    gboolean ok = load_duration(file, path, &duration_keys[i], config, errors);
+    if (strcmp(duration_keys[i].key, "break-length") == 0)
+      have_break_length = ok;
+  }
+
+  char interval[DBK_DURATION_BUF], length[DBK_DURATION_BUF];
+  dbk_duration_format(config->interval, interval, sizeof(interval));
+  if (have_break_length && config->break_length >= config->interval) {
+    g_autofree char *value = get_value(file, "timer", "break-length");
+    add_problem(errors, path, "timer", "break-length", value,
+                "must be less than interval (%s)", interval);
+    have_break_length = FALSE;
+  }
+  if (!have_break_length) {
+    /* Without a break-length of their own, a user who sets a short interval
+     * gets a break that fits in it rather than an error. */
+    config->break_length = MIN(DEFAULT_BREAK_LENGTH, config->interval / 2);
+    config->break_length = MAX(config->break_length, DBK_BREAK_LENGTH_MIN);
+    if (config->break_length >= config->interval) {
+      g_autofree char *value = get_value(file, "timer", "interval");
+      dbk_duration_format(config->break_length, length, sizeof(length));
+      add_problem(errors, path, "timer", "interval", value,
+                  "must be longer than break-length (%s)", length);
+      config->interval = DEFAULT_INTERVAL;
+      config->break_length = DEFAULT_BREAK_LENGTH;
+    }
+  }
+}
+
+static void load_notify(GKeyFile *file, const char *path, DbkConfig *config, GPtrArray *errors) {
+  g_autofree char *value = get_value(file, "notify", "stretches");
+  if (value) {
+    g_auto(GStrv) list = g_key_file_get_string_list(file, "notify", "stretches", NULL, NULL);
+    g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
+    gboolean ok = TRUE;
+    for (char **id = list; id && *id; id++) {
+      g_strstrip(*id);
+      if (**id == '\0')
+        continue;
+      if (!dbk_stretch_find(*id)) {
+        size_t n;
+        const DbkStretch *all = dbk_stretches_builtin(&n);
+        g_autoptr(GString) known = g_string_new(NULL);
+        for (size_t i = 0; i < n; i++)
+          g_string_append_printf(known, "%s%s", i ? ", " : "", all[i].id);
+        add_problem(errors, path, "notify", "stretches", value,
+                    "unknown stretch '%s'; known: %s (see `deskbreak stretches`)", *id, known->str);
+        ok = FALSE;
+        break;
+      }
+      g_ptr_array_add(ids, g_strdup(*id));
+    }
+    if (ok && ids->len == 0) {
+      add_problem(errors, path, "notify", "stretches", value,
+                  "needs at least one stretch id, separated by ';'");
+      ok = FALSE;
+    }
+    if (ok) {
+      g_ptr_array_add(ids, NULL);
+      g_strfreev(config->stretches);
+      config->stretches = (char **)g_ptr_array_steal(ids, NULL);
+    }
+  }
+
+  g_autofree char *urgency = get_value(file, "notify", "urgency");
+  if (urgency && !urgency_from_string(urgency, &config->urgency))
+    add_problem(errors, path, "notify", "urgency", urgency, "allowed: low, normal, critical");
+}
+
+static void load_idle(GKeyFile *file, const char *path, DbkConfig *config, GPtrArray *errors) {
+  g_autofree char *source = get_value(file, "idle", "source");
+  if (source && !dbk_source_kind_from_string(source, &config->source))
+    add_problem(errors, path, "idle", "source", source,
+                "allowed: auto, mutter, wayland, screensaver, x11, logind, none");
+}
+
+DbkConfig *dbk_config_load(const char *path, GPtrArray *errors, GPtrArray *warnings,
+                           GError **error) {
+  g_autoptr(DbkConfig) config = dbk_config_new_default();
+  if (!path)
+    return g_steal_pointer(&config);
+
+  g_autoptr(GKeyFile) file = g_key_file_new();
+  g_autoptr(GError) local_error = NULL;
+  if (!g_key_file_load_from_file(file, path, G_KEY_FILE_NONE, &local_error)) {
+    g_set_error(error, local_error->domain, local_error->code, "%s: %s", path,
+                local_error->message);
+    return NULL;
+  }
+
+  warn_unknown(file, path, warnings);
+  load_timer(file, path, config, errors);
+  load_notify(file, path, config, errors);
+  load_idle(file, path, config, errors);
+  return g_steal_pointer(&config);
+}

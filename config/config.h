@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "config-path.h"
 #include "duration.h"
 
 typedef enum {
@@ -61,16 +62,6 @@ DbkConfig *dbk_config_copy(const DbkConfig *config);
 void dbk_config_free(DbkConfig *config);
 gboolean dbk_config_equal(const DbkConfig *a, const DbkConfig *b);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DbkConfig, dbk_config_free)
-
-/*
- * The file the daemon reads when no --config is given: the first that
- * exists of $XDG_CONFIG_HOME/deskbreak/deskbreak.conf and
- * $XDG_CONFIG_DIRS/deskbreak/deskbreak.conf; NULL when none does (built-in
- * defaults).
- */
-char *dbk_config_find_path(void);
-/* $XDG_CONFIG_HOME/deskbreak/deskbreak.conf, whether it exists or not. */
-char *dbk_config_user_path(void);
 
 /*
  * Reads `path` (NULL: built-in defaults). Every key that is present and

@@ -93,7 +93,6 @@ typedef struct {
   DbkUsec due_since;     /* first shown */
   DbkUsec last_shown;    /* last shown (first or repeat) */
   unsigned times_shown;
-  bool repeat_waiting;   /* remind-again passed while hands off */
 
   DbkUsec snoozed_until; /* 0 = not snoozed */
   DbkUsec skipped_until; /* Skip: no reminder before this; 0 = none */

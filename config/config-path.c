@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config-path.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define CONFIG_TAIL "/deskbreak/deskbreak.conf"
+
+static char *join(const char *dir, size_t dir_len) {
+  size_t tail = strlen(CONFIG_TAIL);
+  char *path = malloc(dir_len + tail + 1);
+  if (!path)
+    return NULL;
+  memcpy(path, dir, dir_len);
+  memcpy(path + dir_len, CONFIG_TAIL, tail + 1);
+  return path;
+}
+
+static int is_regular_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *dbk_config_path_user(void) {
+  const char *config_home = getenv("XDG_CONFIG_HOME");
+  /* The base directory spec says relative values are to be ignored. */
+  if (config_home && config_home[0] == '/')
+    return join(config_home, strlen(config_home));
+
+  const char *home = getenv("HOME");
+  if (!home || home[0] != '/')
+    return NULL;
+  size_t len = strlen(home);
+  char *dir = malloc(len + sizeof("/.config"));
+  if (!dir)
+    return NULL;
+  memcpy(dir, home, len);
+  memcpy(dir + len, "/.config", sizeof("/.config"));
+  char *path = join(dir, strlen(dir));
+  free(dir);
+  return path;
+}
+
+char *dbk_config_path_lookup(void) {
+  char *user = dbk_config_path_user();
+  if (user && is_regular_file(user))
+    return user;
+  free(user);
+
+  const char *dirs = getenv("XDG_CONFIG_DIRS");
+  if (!dirs || dirs[0] == '\0')
+    dirs = "/etc/xdg";
+  for (const char *p = dirs; *p;) {
+    size_t len = strcspn(p, ":");
+    if (len > 0 && p[0] == '/') {
+      char *path = join(p, len);
+      if (path && is_regular_file(path))
+        return path;
+      free(path);
+    }
+    p += len;
+    if (*p == ':')
+      p++;
+  }
+  return NULL;
+}
