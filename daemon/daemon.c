@@ -1,1 +1,626 @@
-/* placeholder: being written */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "daemon.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <signal.h>
+#include <sys/timerfd.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include "build-config.h"
+
+#define BUS_NAME "org.deskbreak.Daemon1"
+
+gint64 dbk_daemon_to_unix(DbkUsec boottime) {
+  if (boottime == 0)
+    return 0;
+  DbkUsec now = dbk_now();
+  gint64 real = g_get_real_time();
+  if (boottime >= now)
+    return real + (gint64)MIN(boottime - now, (DbkUsec)G_MAXINT64 / 2);
+  return real - (gint64)MIN(now - boottime, (DbkUsec)G_MAXINT64 / 2);
+}
+
+static DbkDayCounts *today(DbkDaemon *d) {
+  g_autoptr(GDateTime) now = g_date_time_new_now_local();
+  int day = g_date_time_get_year(now) * 1000 + g_date_time_get_day_of_year(now);
+  if (day != d->today.day)
+    d->today = (DbkDayCounts){.day = day};
+  return &d->today;
+}
+
+static DbkTimerSettings settings_from_config(const DbkConfig *config) {
+  return (DbkTimerSettings){
+      .interval = config->interval,
+      .break_length = config->break_length,
+      .natural_break = config->natural_break,
+      .remind_again = config->remind_again,
+  };
+}
+
+static const DbkStretch *next_stretch(DbkDaemon *d) {
+  guint n = g_strv_length(d->config->stretches);
+  const DbkStretch *stretch = dbk_stretch_find(d->config->stretches[d->rotation_pos % n]);
+  /* The config only lets known ids through; this is a safety net. */
+  return stretch ? stretch : dbk_stretch_find("bruegger");
+}
+
+/* ---- carrying out the engine's effects ---- */
+
+static void arm_timer(DbkDaemon *d) {
+  DbkUsec deadline = dbk_engine_next_deadline(&d->engine);
+  struct itimerspec spec = {0};
+  if (deadline != DBK_USEC_INFINITY) {
+    spec.it_value.tv_sec = (time_t)(deadline / DBK_USEC_PER_SEC);
+    spec.it_value.tv_nsec = (long)(deadline % DBK_USEC_PER_SEC) * 1000;
+    if (spec.it_value.tv_sec == 0 && spec.it_value.tv_nsec == 0)
+      spec.it_value.tv_nsec = 1; /* zero would disarm it */
+  }
+  if (timerfd_settime(d->timer_fd, TFD_TIMER_ABSTIME, &spec, NULL) < 0)
+    g_warning("Cannot arm the timer: %s", g_strerror(errno));
+}
+
+static void show_reminder(DbkDaemon *d, unsigned times_shown) {
+  if (times_shown <= 1 || !d->due_stretch) {
+    d->due_stretch = next_stretch(d);
+    d->rotation_pos = (d->rotation_pos + 1) % g_strv_length(d->config->stretches);
+    today(d)->reminders++;
+  }
+  DbkUrgency urgency = times_shown > 1 ? DBK_URGENCY_CRITICAL : d->config->urgency;
+  g_message("Reminder: %s (shown %u time%s)", d->due_stretch->title, times_shown,
+            times_shown == 1 ? "" : "s");
+  dbk_notifier_show(d->notifier, d->due_stretch, times_shown, urgency, d->config->snooze);
+  dbk_daemon1_emit_reminder_shown(d->service, d->due_stretch->id, times_shown);
+}
+
+static void apply_effects(DbkDaemon *d, const DbkEffects *effects) {
+  for (unsigned i = 0; i < effects->n; i++) {
+    const DbkEffect *effect = &effects->items[i];
+    switch (effect->type) {
+    case DBK_EFFECT_SHOW_REMINDER:
+      show_reminder(d, effect->times_shown);
+      break;
+    case DBK_EFFECT_CLOSE_REMINDER:
+      dbk_notifier_close(d->notifier);
+      d->due_stretch = NULL;
+      break;
+    case DBK_EFFECT_BREAK_TAKEN:
+      today(d)->breaks++;
+      g_message("Break taken (%s)", dbk_break_kind_to_string(effect->how));
+      dbk_daemon1_emit_break_taken(d->service, dbk_break_kind_to_string(effect->how));
+      break;
+    }
+  }
+}
+
+/* After every engine call: do what it says, tell clients, re-arm. */
+static void settle(DbkDaemon *d, const DbkEffects *effects) {
+  apply_effects(d, effects);
+  dbk_dbus_service_publish(d);
+  arm_timer(d);
+}
+
+static gboolean on_timer(int fd, GIOCondition condition, void *data) {
+  DbkDaemon *d = data;
+  uint64_t expirations;
+  /* EAGAIN: re-armed between the wake-up and this read; nothing to drain. */
+  if (read(fd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
+    g_warning("Cannot read the timer: %s", g_strerror(errno));
+  DbkEffects fx = {0};
+  dbk_engine_advance(&d->engine, dbk_now(), &fx);
+  settle(d, &fx);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- idle source ---- */
+
+static void select_source(DbkDaemon *d);
+
+static void on_idle(void *data, DbkUsec idle_since) {
+  DbkDaemon *d = data;
+  DbkEffects fx = {0};
+  g_debug("Idle since %" G_GUINT64_FORMAT " (now %" G_GUINT64_FORMAT ")", idle_since, dbk_now());
+  dbk_engine_idle(&d->engine, dbk_now(), idle_since, &fx);
+  settle(d, &fx);
+}
+
+static void on_active(void *data) {
+  DbkDaemon *d = data;
+  DbkEffects fx = {0};
+  g_debug("Active");
+  dbk_engine_activity(&d->engine, dbk_now(), &fx);
+  settle(d, &fx);
+}
+
+static gboolean reselect_source(void *data) {
+  DbkDaemon *d = data;
+  d->reselect_id = 0;
+  select_source(d);
+  dbk_dbus_service_publish(d);
+  return G_SOURCE_REMOVE;
+}
+
+static void on_source_lost(void *data, const char *why) {
+  DbkDaemon *d = data;
+  g_warning("Idle source %s stopped working: %s; choosing another", d->source_ops->name, why);
+  /* Not from inside the source's own callback: it is about to be freed. */
+  if (!d->reselect_id)
+    d->reselect_id = g_idle_add(reselect_source, d);
+}
+
+static const DbkIdleListener idle_listener = {
+    .idle = on_idle,
+    .active = on_active,
+    .lost = on_source_lost,
+};
+
+static gboolean try_source(DbkDaemon *d, const DbkIdleSourceOps *ops, GString *passed) {
+  g_autoptr(GError) error = NULL;
+  DbkIdleSource *source = ops->new(d->session_bus, d->system_bus,
+                                   dbk_engine_idle_threshold(&d->engine), &idle_listener, d, &error);
+  if (!source) {
+    g_string_append_printf(passed, "%s%s: %s", passed->len ? "; " : "", ops->name,
+                           error ? error->message : "unavailable");
+    return FALSE;
+  }
+  d->source = source;
+  d->source_ops = ops;
+  return TRUE;
+}
+
+static void select_source(DbkDaemon *d) {
+  if (d->source) {
+    d->source_ops->free(d->source);
+    d->source = NULL;
+  }
+  g_autoptr(GString) passed = g_string_new(NULL);
+  const DbkIdleSourceOps *wanted = NULL;
+  gboolean found = FALSE;
+
+  if (d->config->source != DBK_SOURCE_AUTO) {
+    const char *name = dbk_source_kind_to_string(d->config->source);
+    wanted = dbk_idle_source_find(name);
+    if (!wanted)
+      g_string_append_printf(passed, "%s: not built into this deskbreakd", name);
+    else
+      found = try_source(d, wanted, passed);
+    if (!found)
+      g_warning("Idle source %s, as configured, does not work here (%s); trying the others", name,
+                passed->str);
+  }
+
+  size_t n;
+  const DbkIdleSourceOps *const *all = dbk_idle_sources(&n);
+  for (size_t i = 0; i < n && !found; i++)
+    if (all[i] != wanted)
+      found = try_source(d, all[i], passed);
+
+  g_free(d->source_detail);
+  d->source_detail = g_string_free(g_steal_pointer(&passed), FALSE);
+  if (found)
+    g_message("Idle source: %s%s%s%s", d->source_ops->name, *d->source_detail ? " (passed over: " : "",
+              d->source_detail, *d->source_detail ? ")" : "");
+  else
+    g_warning("No idle source works here: %s", d->source_detail);
+}
+
+/* ---- lock, suspend, notification actions ---- */
+
+static void on_locked(void *data, gboolean locked) {
+  DbkDaemon *d = data;
+  DbkEffects fx = {0};
+  g_debug("Screen %s", locked ? "locked" : "unlocked");
+  dbk_engine_lock(&d->engine, dbk_now(), locked, &fx);
+  settle(d, &fx);
+}
+
+static void on_sleeping(void *data, gboolean sleeping) {
+  DbkDaemon *d = data;
+  DbkEffects fx = {0};
+  g_debug("%s", sleeping ? "Going to sleep" : "Woke up");
+  dbk_engine_sleep(&d->engine, dbk_now(), sleeping, &fx);
+  settle(d, &fx);
+}
+
+static const DbkSessionListener session_listener = {
+    .locked = on_locked,
+    .sleeping = on_sleeping,
+};
+
+static void on_action(void *data, DbkAction action) {
+  DbkDaemon *d = data;
+  DbkEffects fx = {0};
+  switch (action) {
+  case DBK_ACTION_DONE:
+    g_message("Done pressed");
+    dbk_engine_take_break(&d->engine, dbk_now(), DBK_BREAK_ACTION, &fx);
+    break;
+  case DBK_ACTION_SNOOZE:
+    g_message("Snooze pressed");
+    today(d)->snoozes++;
+    dbk_engine_snooze(&d->engine, dbk_now(), d->config->snooze, &fx);
+    break;
+  case DBK_ACTION_SKIP:
+    g_message("Skip pressed");
+    if (dbk_engine_skip(&d->engine, dbk_now(), &fx))
+      today(d)->skips++;
+    break;
+  }
+  settle(d, &fx);
+}
+
+static void on_server_appeared(void *data) {
+  DbkDaemon *d = data;
+  /* A reminder that could not be shown, or that the old server took with it. */
+  if (d->engine.due && d->due_stretch) {
+    DbkUrgency urgency = d->engine.times_shown > 1 ? DBK_URGENCY_CRITICAL : d->config->urgency;
+    dbk_notifier_show(d->notifier, d->due_stretch, d->engine.times_shown, urgency,
+                      d->config->snooze);
+  }
+}
+
+static const DbkNotifierListener notifier_listener = {
+    .action = on_action,
+    .server_appeared = on_server_appeared,
+};
+
+/* ---- config ---- */
+
+static void set_config_error(DbkDaemon *d, const char *message) {
+  g_free(d->config_error);
+  d->config_error = g_strdup(message ? message : "");
+}
+
+static char *lookup_config_path(DbkDaemon *d) {
+  if (d->options.config_override)
+    return g_strdup(d->options.config_override);
+  char *found = dbk_config_path_lookup();
+  char *path = g_strdup(found);
+  free(found);
+  return path;
+}
+
+static char *join_messages(GPtrArray *messages) {
+  g_ptr_array_add(messages, NULL);
+  char *joined = g_strjoinv("\n", (char **)messages->pdata);
+  g_ptr_array_remove_index(messages, messages->len - 1);
+  return joined;
+}
+
+static void log_warnings(GPtrArray *warnings) {
+  for (guint i = 0; i < warnings->len; i++)
+    g_message("%s", (const char *)warnings->pdata[i]);
+}
+
+/* Takes `config` and `path`; applies them to the session in progress. */
+static void apply_config(DbkDaemon *d, DbkConfig *config, char *path) {
+  DbkSourceKind old_source = d->config->source;
+  dbk_config_free(d->config);
+  d->config = config;
+  g_free(d->config_path);
+  d->config_path = path;
+  d->rotation_pos %= g_strv_length(d->config->stretches);
+
+  DbkTimerSettings settings = settings_from_config(config);
+  DbkEffects fx = {0};
+  dbk_engine_set_settings(&d->engine, dbk_now(), &settings, &fx);
+  if (config->source != old_source)
+    select_source(d);
+  else if (d->source)
+    d->source_ops->set_threshold(d->source, dbk_engine_idle_threshold(&d->engine));
+  settle(d, &fx);
+}
+
+gboolean dbk_daemon_reload(DbkDaemon *d, GError **error) {
+  g_autofree char *path = lookup_config_path(d);
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(DbkConfig) config = dbk_config_load(path, errors, warnings, &local_error);
+
+  log_warnings(warnings);
+  if (!config || errors->len > 0) {
+    g_autofree char *message = local_error ? g_strdup(local_error->message) : join_messages(errors);
+    g_warning("Config not reloaded, the last good one stays in force: %s", message);
+    set_config_error(d, message);
+    dbk_dbus_service_publish(d);
+    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, message);
+    return FALSE;
+  }
+
+  gboolean changed = !dbk_config_equal(config, d->config) || g_strcmp0(path, d->config_path) != 0;
+  set_config_error(d, "");
+  if (changed)
+    g_message("Config reloaded from %s", path ? path : "built-in defaults");
+  apply_config(d, g_steal_pointer(&config), g_steal_pointer(&path));
+  return TRUE;
+}
+
+static void on_config_changed(void *data) {
+  dbk_daemon_reload(data, NULL);
+}
+
+/* At start-up a bad key falls back to its default; the rest is taken. */
+static void init_config(DbkDaemon *d) {
+  d->config_path = lookup_config_path(d);
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GError) error = NULL;
+
+  d->config = dbk_config_load(d->config_path, errors, warnings, &error);
+  log_warnings(warnings);
+  if (!d->config) {
+    g_warning("%s; running on the built-in defaults", error->message);
+    set_config_error(d, error->message);
+    d->config = dbk_config_new_default();
+  } else if (errors->len > 0) {
+    g_autofree char *message = join_messages(errors);
+    g_warning("%s; the default stands in for each bad key", message);
+    set_config_error(d, message);
+  } else {
+    set_config_error(d, "");
+  }
+  g_message("Config: %s", d->config_path ? d->config_path : "built-in defaults");
+}
+
+/* ---- D-Bus name, signals, watchdog ---- */
+
+static void on_name_acquired(GDBusConnection *connection, const char *name, void *data) {
+  DbkDaemon *d = data;
+  d->name_owned = TRUE;
+  g_message("Ready on the session bus as %s", name);
+  sd_notify(0, "READY=1\nSTATUS=Watching sitting time");
+}
+
+static void on_name_lost(GDBusConnection *connection, const char *name, void *data) {
+  DbkDaemon *d = data;
+  if (d->name_owned) {
+    g_message("Another deskbreakd took over %s; quitting", name);
+    d->exit_code = 0;
+  } else if (!connection) {
+    g_warning("Lost the session bus connection");
+    d->exit_code = 1;
+  } else {
+    g_warning("Another deskbreakd already runs on this session bus as %s "
+              "(deskbreakd --replace takes over)",
+              name);
+    d->exit_code = 1;
+  }
+  g_main_loop_quit(d->loop);
+}
+
+static gboolean on_reload_signal(void *data) {
+  g_message("SIGHUP: reloading the config");
+  dbk_daemon_reload(data, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_quit_signal(void *data) {
+  DbkDaemon *d = data;
+  g_message("Quitting");
+  g_main_loop_quit(d->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_watchdog(void *data) {
+  sd_notify(0, "WATCHDOG=1");
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- the API the D-Bus service calls ---- */
+
+GVariant *dbk_daemon_get_status(DbkDaemon *d) {
+  DbkUsec now = dbk_now();
+  const DbkEngine *e = &d->engine;
+  DbkDayCounts *counts = today(d);
+  GVariantBuilder b;
+  g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+
+  gint64 paused_until = 0;
+  if (e->paused)
+    paused_until = e->paused_until == DBK_USEC_INFINITY ? -1 : dbk_daemon_to_unix(e->paused_until);
+  const DbkStretch *stretch = d->due_stretch ? d->due_stretch : next_stretch(d);
+  const char *server = dbk_notifier_server_name(d->notifier);
+
+  g_variant_builder_add(&b, "{sv}", "state",
+                        g_variant_new_string(dbk_state_to_string(dbk_engine_state(e))));
+  g_variant_builder_add(&b, "{sv}", "sitting_usec",
+                        g_variant_new_uint64(dbk_engine_sitting(e, now)));
+  g_variant_builder_add(&b, "{sv}", "sitting_since",
+                        g_variant_new_int64(e->in_session ? dbk_daemon_to_unix(e->sitting_since) : 0));
+  g_variant_builder_add(&b, "{sv}", "interval_usec", g_variant_new_uint64(d->config->interval));
+  g_variant_builder_add(&b, "{sv}", "break_length_usec",
+                        g_variant_new_uint64(d->config->break_length));
+  g_variant_builder_add(&b, "{sv}", "natural_break_usec",
+                        g_variant_new_uint64(d->config->natural_break));
+  g_variant_builder_add(&b, "{sv}", "snooze_usec", g_variant_new_uint64(d->config->snooze));
+  g_variant_builder_add(&b, "{sv}", "remind_again_usec",
+                        g_variant_new_uint64(d->config->remind_again));
+  g_variant_builder_add(&b, "{sv}", "next_reminder",
+                        g_variant_new_int64(dbk_daemon_to_unix(dbk_engine_next_reminder(e))));
+  g_variant_builder_add(&b, "{sv}", "snoozed_until",
+                        g_variant_new_int64(dbk_daemon_to_unix(e->snoozed_until)));
+  g_variant_builder_add(&b, "{sv}", "paused_until", g_variant_new_int64(paused_until));
+  g_variant_builder_add(&b, "{sv}", "idle_source",
+                        g_variant_new_string(d->source ? d->source_ops->name : "none"));
+  g_variant_builder_add(&b, "{sv}", "idle_source_detail",
+                        g_variant_new_string(d->source_detail ? d->source_detail : ""));
+  g_variant_builder_add(&b, "{sv}", "locked", g_variant_new_boolean(e->locked));
+  g_variant_builder_add(&b, "{sv}", "config_path",
+                        g_variant_new_string(d->config_path ? d->config_path : ""));
+  g_variant_builder_add(&b, "{sv}", "config_error", g_variant_new_string(d->config_error));
+  g_variant_builder_add(&b, "{sv}", "notification_server",
+                        g_variant_new_string(server ? server : ""));
+  g_variant_builder_add(&b, "{sv}", "next_stretch", g_variant_new_string(stretch->id));
+  g_variant_builder_add(&b, "{sv}", "stretches",
+                        g_variant_new_strv((const char *const *)d->config->stretches, -1));
+  g_variant_builder_add(&b, "{sv}", "times_shown", g_variant_new_uint32(e->due ? e->times_shown : 0));
+  g_variant_builder_add(&b, "{sv}", "breaks_today", g_variant_new_uint32(counts->breaks));
+  g_variant_builder_add(&b, "{sv}", "reminders_today", g_variant_new_uint32(counts->reminders));
+  g_variant_builder_add(&b, "{sv}", "snoozes_today", g_variant_new_uint32(counts->snoozes));
+  g_variant_builder_add(&b, "{sv}", "skips_today", g_variant_new_uint32(counts->skips));
+  g_variant_builder_add(&b, "{sv}", "version", g_variant_new_string(PACKAGE_VERSION));
+  return g_variant_builder_end(&b);
+}
+
+DbkUsec dbk_daemon_snooze(DbkDaemon *d, DbkUsec duration) {
+  DbkEffects fx = {0};
+  today(d)->snoozes++;
+  DbkUsec until = dbk_engine_snooze(&d->engine, dbk_now(), duration, &fx);
+  settle(d, &fx);
+  return until;
+}
+
+void dbk_daemon_pause(DbkDaemon *d, DbkUsec duration) {
+  DbkEffects fx = {0};
+  dbk_engine_pause(&d->engine, dbk_now(), duration, &fx);
+  settle(d, &fx);
+}
+
+void dbk_daemon_resume(DbkDaemon *d) {
+  DbkEffects fx = {0};
+  dbk_engine_resume(&d->engine, dbk_now(), &fx);
+  settle(d, &fx);
+}
+
+void dbk_daemon_take_break(DbkDaemon *d, DbkBreakKind how) {
+  DbkEffects fx = {0};
+  dbk_engine_take_break(&d->engine, dbk_now(), how, &fx);
+  settle(d, &fx);
+}
+
+/* ---- set-up and tear-down ---- */
+
+static gboolean init_buses(DbkDaemon *d, GError **error) {
+  g_autoptr(GError) local_error = NULL;
+  d->session_bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &local_error);
+  if (!d->session_bus) {
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                "Cannot connect to the session bus (%s). Run deskbreakd inside a desktop "
+                "session, or in a private bus: dbus-run-session -- deskbreakd",
+                local_error->message);
+    return FALSE;
+  }
+  /* When the session ends, quit through the main loop (see
+   * on_session_bus_closed) rather than be killed by GDBus. */
+  g_dbus_connection_set_exit_on_close(d->session_bus, FALSE);
+  g_clear_error(&local_error);
+  d->system_bus = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, &local_error);
+  if (!d->system_bus)
+    g_message("No system bus (%s): lock and suspend come from the session bus only",
+              local_error->message);
+  return TRUE;
+}
+
+static void on_session_bus_closed(GDBusConnection *connection, gboolean remote_peer_vanished,
+                                  GError *error, void *data) {
+  DbkDaemon *d = data;
+  g_message("The session bus went away; quitting");
+  g_main_loop_quit(d->loop);
+}
+
+static gboolean init_timer(DbkDaemon *d, GError **error) {
+  d->timer_fd = timerfd_create(CLOCK_BOOTTIME, TFD_CLOEXEC | TFD_NONBLOCK);
+  if (d->timer_fd < 0) {
+    int errsv = errno;
+    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errsv), "Cannot create a timer: %s",
+                g_strerror(errsv));
+    return FALSE;
+  }
+  d->timer_watch_id = g_unix_fd_add(d->timer_fd, G_IO_IN, on_timer, d);
+  return TRUE;
+}
+
+static void init_signals(DbkDaemon *d) {
+  d->signal_ids[0] = g_unix_signal_add(SIGHUP, on_reload_signal, d);
+  d->signal_ids[1] = g_unix_signal_add(SIGTERM, on_quit_signal, d);
+  d->signal_ids[2] = g_unix_signal_add(SIGINT, on_quit_signal, d);
+}
+
+static void init_watchdog(DbkDaemon *d) {
+  uint64_t usec = 0;
+  if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0)
+    return;
+  /* Half the limit, in whole seconds so GLib can batch the wake-up. */
+  guint seconds = (guint)MAX(usec / 2 / DBK_USEC_PER_SEC, 1);
+  d->watchdog_id = g_timeout_add_seconds(seconds, on_watchdog, d);
+}
+
+static gboolean init_service(DbkDaemon *d, GError **error) {
+  d->service = dbk_dbus_service_new(d);
+  if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(d->service), d->session_bus,
+                                        "/org/deskbreak/Daemon1", error))
+    return FALSE;
+  GBusNameOwnerFlags flags = G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT;
+  if (d->options.replace)
+    flags |= G_BUS_NAME_OWNER_FLAGS_REPLACE;
+  d->name_id = g_bus_own_name_on_connection(d->session_bus, BUS_NAME, flags, on_name_acquired,
+                                            on_name_lost, d, NULL);
+  return TRUE;
+}
+
+gboolean dbk_daemon_init(DbkDaemon *d, const DbkDaemonOptions *options, GError **error) {
+  *d = (DbkDaemon){.options = *options, .timer_fd = -1};
+  d->loop = g_main_loop_new(NULL, FALSE);
+
+  if (!init_buses(d, error))
+    return FALSE;
+  g_signal_connect(d->session_bus, "closed", G_CALLBACK(on_session_bus_closed), d);
+  init_config(d);
+  DbkTimerSettings settings = settings_from_config(d->config);
+  dbk_engine_init(&d->engine, &settings);
+  if (!init_timer(d, error))
+    return FALSE;
+  /* Exported before anything can emit on it. */
+  if (!init_service(d, error))
+    return FALSE;
+  d->notifier = dbk_notifier_new(d->session_bus, &notifier_listener, d);
+  d->session_watch = dbk_session_watch_new(d->session_bus, d->system_bus, &session_listener, d);
+  select_source(d);
+  d->config_watch = dbk_config_watch_new(options->config_override, on_config_changed, d);
+  init_signals(d);
+  init_watchdog(d);
+  dbk_dbus_service_publish(d);
+  arm_timer(d);
+  return TRUE;
+}
+
+int dbk_daemon_run(DbkDaemon *d) {
+  g_main_loop_run(d->loop);
+  sd_notify(0, "STOPPING=1");
+  return d->exit_code;
+}
+
+void dbk_daemon_finish(DbkDaemon *d) {
+  for (unsigned i = 0; i < G_N_ELEMENTS(d->signal_ids); i++)
+    g_clear_handle_id(&d->signal_ids[i], g_source_remove);
+  g_clear_handle_id(&d->watchdog_id, g_source_remove);
+  g_clear_handle_id(&d->reselect_id, g_source_remove);
+  g_clear_pointer(&d->config_watch, dbk_config_watch_free);
+  if (d->source_ops)
+    g_clear_pointer(&d->source, d->source_ops->free);
+  g_clear_pointer(&d->session_watch, dbk_session_watch_free);
+  if (d->notifier)
+    dbk_notifier_close(d->notifier);
+  g_clear_pointer(&d->notifier, dbk_notifier_free);
+  g_clear_handle_id(&d->name_id, g_bus_unown_name);
+  if (d->service)
+    g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(d->service));
+  g_clear_object(&d->service);
+  g_clear_handle_id(&d->timer_watch_id, g_source_remove);
+  if (d->timer_fd >= 0)
+    close(d->timer_fd);
+  d->timer_fd = -1;
+  if (d->session_bus) {
+    g_signal_handlers_disconnect_by_data(d->session_bus, d);
+    g_dbus_connection_flush_sync(d->session_bus, NULL, NULL);
+  }
+  g_clear_object(&d->system_bus);
+  g_clear_object(&d->session_bus);
+  g_clear_pointer(&d->config, dbk_config_free);
+  g_clear_pointer(&d->config_path, g_free);
+  g_clear_pointer(&d->config_error, g_free);
+  g_clear_pointer(&d->source_detail, g_free);
+  g_clear_pointer(&d->loop, g_main_loop_unref);
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The daemon: the shell around the sitting-time engine. It turns idle
+ * sources, lock and suspend, notification actions, D-Bus calls, config
+ * changes and its one timer into engine events, and carries out the
+ * effects the engine returns.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "config-watch.h"
+#include "config.h"
+#include "dbus-generated.h"
+#include "engine.h"
+#include "idle-source.h"
+#include "notifier.h"
+#include "session-watch.h"
+
+typedef struct {
+  const char *config_override; /* --config */
+  gboolean replace;            /* --replace */
+} DbkDaemonOptions;
+
+/* Today's counts, for GetStatus; reset at local midnight. */
+typedef struct {
+  int day; /* g_date_time_get_day_of_year + year * 1000 of the local day counted */
+  unsigned breaks, reminders, snoozes, skips;
+} DbkDayCounts;
+
+typedef struct {
+  GMainLoop *loop;
+  int exit_code;
+  DbkDaemonOptions options;
+
+  GDBusConnection *session_bus;
+  GDBusConnection *system_bus; /* NULL without one */
+  DbkDaemon1 *service;
+  guint name_id;
+  gboolean name_owned;
+
+  DbkConfig *config;   /* the last good config */
+  char *config_path;   /* where it came from; NULL = built-in defaults */
+  char *config_error;  /* "" when none */
+  DbkConfigWatch *config_watch;
+
+  DbkEngine engine;
+  int timer_fd; /* timerfd on CLOCK_BOOTTIME, armed to the engine's deadline */
+  guint timer_watch_id;
+  guint watchdog_id;
+  guint signal_ids[3];
+
+  const DbkIdleSourceOps *source_ops;
+  DbkIdleSource *source;
+  char *source_detail; /* why earlier sources were passed over */
+  guint reselect_id;
+
+  DbkSessionWatch *session_watch;
+  DbkNotifier *notifier;
+
+  unsigned rotation_pos;        /* next index into config->stretches */
+  const DbkStretch *due_stretch; /* the stretch of the reminder showing */
+  DbkDayCounts today;
+} DbkDaemon;
+
+/* Sets everything up; FALSE with `error` when the daemon cannot run. */
+gboolean dbk_daemon_init(DbkDaemon *daemon, const DbkDaemonOptions *options, GError **error);
+/* Runs until asked to quit; returns the exit code. */
+int dbk_daemon_run(DbkDaemon *daemon);
+void dbk_daemon_finish(DbkDaemon *daemon);
+
+/* For the D-Bus service (dbus-service.c). */
+GVariant *dbk_daemon_get_status(DbkDaemon *daemon);
+DbkUsec dbk_daemon_snooze(DbkDaemon *daemon, DbkUsec duration);
+void dbk_daemon_pause(DbkDaemon *daemon, DbkUsec duration);
+void dbk_daemon_resume(DbkDaemon *daemon);
+void dbk_daemon_take_break(DbkDaemon *daemon, DbkBreakKind how);
+gboolean dbk_daemon_reload(DbkDaemon *daemon, GError **error);
+
+/* dbus-service.c */
+DbkDaemon1 *dbk_dbus_service_new(DbkDaemon *daemon);
+void dbk_dbus_service_publish(DbkDaemon *daemon);
+
+/* Boot-clock time to wall-clock unix µs (0 stays 0). */
+gint64 dbk_daemon_to_unix(DbkUsec boottime);
+
+#define DBK_ERROR_INVALID_CONFIG "org.deskbreak.Daemon1.Error.InvalidConfig"
