@@ -115,22 +115,25 @@ char *dbk_duration_format(uint64_t usec, char *buf, size_t size) {
 }
 
 char *dbk_duration_format_human(uint64_t usec, char *buf, size_t size) {
-  uint64_t s = usec / USEC_PER_SEC;
-  uint64_t d = s / 86400, h = s / 3600 % 24, m = s / 60 % 60, sec = s % 60;
+  /* Round to the nearest of the smallest unit shown, so a countdown of
+   * 5m59s reads "6m", not "5m". */
+  uint64_t s = usec / USEC_PER_SEC + (usec % USEC_PER_SEC >= USEC_PER_SEC / 2);
+  uint64_t m = (s + 30) / 60;
+  uint64_t h = (m + 30) / 60;
 
   if (size == 0)
     return buf;
-  if (d && h)
-    snprintf(buf, size, "%" PRIu64 "d %" PRIu64 "h", d, h);
-  else if (d)
-    snprintf(buf, size, "%" PRIu64 "d", d);
-  else if (h && m)
-    snprintf(buf, size, "%" PRIu64 "h %" PRIu64 "m", h, m);
-  else if (h)
-    snprintf(buf, size, "%" PRIu64 "h", h);
-  else if (m)
+  if (s < 60)
+    snprintf(buf, size, "%" PRIu64 "s", s);
+  else if (m < 60)
     snprintf(buf, size, "%" PRIu64 "m", m);
+  else if (m < 24 * 60 && m % 60)
+    snprintf(buf, size, "%" PRIu64 "h %" PRIu64 "m", m / 60, m % 60);
+  else if (m < 24 * 60)
+    snprintf(buf, size, "%" PRIu64 "h", m / 60);
+  else if (h % 24)
+    snprintf(buf, size, "%" PRIu64 "d %" PRIu64 "h", h / 24, h % 24);
   else
-    snprintf(buf, size, "%" PRIu64 "s", sec);
+    snprintf(buf, size, "%" PRIu64 "d", h / 24);
   return buf;
 }

@@ -27,8 +27,9 @@ int dbk_duration_parse(const char *text, uint64_t *ret_usec);
 char *dbk_duration_format(uint64_t usec, char *buf, size_t size);
 
 /*
- * Writes `usec` for a person reading it at a glance, rounded to at most two
- * units: "24m", "1h 5m", "45s", "2d 3h". Returns `buf`.
+ * Writes `usec` for a person reading it at a glance, rounded to the nearest
+ * of the smallest unit shown, at most two units: "24m", "1h 5m", "45s", "2d 3h".
+ * Returns `buf`.
  */
 char *dbk_duration_format_human(uint64_t usec, char *buf, size_t size);
 

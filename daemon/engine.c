@@ -151,8 +151,13 @@ static void show_reminder(DbkEngine *e, DbkUsec t, DbkEffects *out) {
   emit(out, DBK_EFFECT_SHOW_REMINDER, e->times_shown, 0);
 }
 
-/* Carries out what is due at `t`, the earliest deadline. */
-static void step(DbkEngine *e, DbkUsec t, DbkEffects *out) {
+/*
+ * Carries out what is due at `t`, the earliest deadline (≤ now). Breaks are
+ * counted at the moment they were complete; a reminder that falls due late
+ * (at resume, wake-up, a config change) is shown, and timed, now — so
+ * remind-again and break-length count from when the user could see it.
+ */
+static void step(DbkEngine *e, DbkUsec t, DbkUsec now, DbkEffects *out) {
   if (e->paused && e->paused_until <= t) {
     e->paused = false;
     e->paused_until = 0;
@@ -169,7 +174,7 @@ static void step(DbkEngine *e, DbkUsec t, DbkEffects *out) {
     return;
   }
   if (reminder_deadline(e) <= t || remind_again_deadline(e) <= t)
-    show_reminder(e, t, out);
+    show_reminder(e, now, out);
 }
 
 void dbk_engine_advance(DbkEngine *e, DbkUsec now, DbkEffects *out) {
@@ -178,7 +183,7 @@ void dbk_engine_advance(DbkEngine *e, DbkUsec now, DbkEffects *out) {
     DbkUsec t = dbk_engine_next_deadline(e);
     if (t > now)
       return;
-    step(e, t, out);
+    step(e, t, now, out);
   }
 }
 
@@ -243,9 +248,10 @@ void dbk_engine_sleep(DbkEngine *e, DbkUsec now, bool asleep, DbkEffects *out) {
 DbkUsec dbk_engine_snooze(DbkEngine *e, DbkUsec now, DbkUsec duration, DbkEffects *out) {
   dbk_engine_advance(e, now, out);
   close_reminder(e, out);
-  e->snoozed_until = add_sat(now, duration);
+  DbkUsec until = add_sat(now, duration);
+  e->snoozed_until = until;
   dbk_engine_advance(e, now, out);
-  return e->snoozed_until;
+  return until;
 }
 
 void dbk_engine_pause(DbkEngine *e, DbkUsec now, DbkUsec duration, DbkEffects *out) {
