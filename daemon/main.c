@@ -16,8 +16,14 @@ static gboolean verbose;
 
 static GLogWriterOutput write_log(GLogLevelFlags level, const GLogField *fields, gsize n_fields,
                                   void *data) {
-  /* Debug lines with --verbose, or where G_MESSAGES_DEBUG asks for them. */
-  if ((level & G_LOG_LEVEL_DEBUG) && !verbose && g_log_writer_default_would_drop(level, NULL))
+  const char *domain = NULL;
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_strcmp0(fields[i].key, "GLIB_DOMAIN") == 0)
+      domain = fields[i].value;
+  /* Our own debug lines with --verbose; the libraries' only where
+   * G_MESSAGES_DEBUG asks for them. */
+  if ((level & G_LOG_LEVEL_DEBUG) && g_log_writer_default_would_drop(level, domain) &&
+      !(verbose && g_strcmp0(domain, G_LOG_DOMAIN) == 0))
     return G_LOG_WRITER_HANDLED;
 
   /* Under systemd, stderr is the journal: keep the priorities. */
