@@ -1,1 +1,694 @@
-/* placeholder: being written */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What `deskbreak` prints. Everything here is pure: the caller hands in the
+ * daemon's snapshot and `now`, and the text goes to a FILE.
+ */
+#include "format.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "duration.h"
+
+#define USEC_PER_SEC INT64_C(1000000)
+
+/* Separators of the human output. */
+#define DOT " \u00b7 "
+#define DASH " \u2014 "
+
+static const char *empty_strv[] = { NULL };
+
+/* ---- values and the status snapshot ---- */
+
+void dbk_value_clear(DbkValue *value) {
+  if (!value)
+    return;
+  if (value->kind == DBK_VALUE_STRING) {
+    free(value->s);
+  } else if (value->kind == DBK_VALUE_ARRAY) {
+    for (size_t i = 0; i < value->array.n; i++)
+      dbk_value_clear(&value->array.items[i]);
+    free(value->array.items);
+  }
+  memset(value, 0, sizeof(*value));
+  value->kind = DBK_VALUE_BOOL;
+}
+
+static int value_copy(const DbkValue *src, DbkValue *ret) {
+  DbkValue v = *src;
+
+  if (src->kind == DBK_VALUE_STRING) {
+    v.s = strdup(src->s ? src->s : "");
+    if (!v.s)
+      return -ENOMEM;
+  } else if (src->kind == DBK_VALUE_ARRAY) {
+    v.array.items = calloc(src->array.n ? src->array.n : 1, sizeof(DbkValue));
+    if (!v.array.items)
+      return -ENOMEM;
+    for (size_t i = 0; i < src->array.n; i++) {
+      int r = value_copy(&src->array.items[i], &v.array.items[i]);
+      if (r < 0) {
+        v.array.n = i;
+        dbk_value_clear(&v);
+        return r;
+      }
+    }
+  }
+  *ret = v;
+  return 0;
+}
+
+typedef enum {
+  FIELD_U64,
+  FIELD_I64,
+  FIELD_U32,
+  FIELD_BOOL,
+  FIELD_STRING,
+  FIELD_STRV,
+} FieldType;
+
+/* The GetStatus keys the CLI reads (org.deskbreak.Daemon1.xml). */
+static const struct {
+  const char *key;
+  FieldType type;
+  size_t offset;
+  unsigned have;
+} known_keys[] = {
+#define K(name, type, have) { #name, type, offsetof(DbkCliStatus, name), have }
+  K(state, FIELD_STRING, 0),
+  K(sitting_usec, FIELD_U64, 0),
+  K(sitting_since, FIELD_I64, 0),
+  K(interval_usec, FIELD_U64, 0),
+  K(break_length_usec, FIELD_U64, DBK_HAVE_BREAK_LENGTH),
+  K(natural_break_usec, FIELD_U64, DBK_HAVE_NATURAL_BREAK),
+  K(snooze_usec, FIELD_U64, DBK_HAVE_SNOOZE),
+  K(remind_again_usec, FIELD_U64, DBK_HAVE_REMIND_AGAIN),
+  K(next_reminder, FIELD_I64, 0),
+  K(snoozed_until, FIELD_I64, 0),
+  K(paused_until, FIELD_I64, 0),
+  K(idle_source, FIELD_STRING, 0),
+  K(idle_source_detail, FIELD_STRING, 0),
+  K(locked, FIELD_BOOL, 0),
+  K(config_path, FIELD_STRING, 0),
+  K(config_error, FIELD_STRING, 0),
+  K(notification_server, FIELD_STRING, DBK_HAVE_NOTIFICATION_SERVER),
+  K(next_stretch, FIELD_STRING, 0),
+  K(stretches, FIELD_STRV, DBK_HAVE_STRETCHES),
+  K(times_shown, FIELD_U32, 0),
+  K(breaks_today, FIELD_U32, DBK_HAVE_TODAY),
+  K(reminders_today, FIELD_U32, DBK_HAVE_TODAY),
+  K(snoozes_today, FIELD_U32, DBK_HAVE_TODAY),
+  K(skips_today, FIELD_U32, DBK_HAVE_TODAY),
+  K(version, FIELD_STRING, 0),
+#undef K
+};
+
+static void reset_fields(DbkCliStatus *status) {
+  if (status->stretches != empty_strv)
+    free(status->stretches);
+
+  DbkStatusEntry *entries = status->entries;
+  size_t n_entries = status->n_entries;
+  memset(status, 0, sizeof(*status));
+  status->entries = entries;
+  status->n_entries = n_entries;
+
+  status->state = "";
+  status->idle_source = "";
+  status->idle_source_detail = "";
+  status->config_path = "";
+  status->config_error = "";
+  status->notification_server = "";
+  status->next_stretch = "";
+  status->version = "";
+  status->stretches = (const char **) empty_strv;
+}
+
+/*
+ * Stores `v` into the field at `field`. Returns 1, 0 when the type does not
+ * fit, or -ENOMEM.
+ */
+static int fill_field(void *field, FieldType type, const DbkValue *v, DbkCliStatus *status) {
+  switch (type) {
+  case FIELD_U64:
+    if (v->kind == DBK_VALUE_UINT)
+      *(uint64_t *) field = v->u;
+    else if (v->kind == DBK_VALUE_INT && v->i >= 0)
+      *(uint64_t *) field = (uint64_t) v->i;
+    else
+      return 0;
+    return 1;
+  case FIELD_I64:
+    if (v->kind == DBK_VALUE_INT)
+      *(int64_t *) field = v->i;
+    else if (v->kind == DBK_VALUE_UINT && v->u <= INT64_MAX)
+      *(int64_t *) field = (int64_t) v->u;
+    else
+      return 0;
+    return 1;
+  case FIELD_U32:
+    if (v->kind == DBK_VALUE_UINT && v->u <= UINT32_MAX)
+      *(uint32_t *) field = (uint32_t) v->u;
+    else if (v->kind == DBK_VALUE_INT && v->i >= 0 && v->i <= (int64_t) UINT32_MAX)
+      *(uint32_t *) field = (uint32_t) v->i;
+    else
+      return 0;
+    return 1;
+  case FIELD_BOOL:
+    if (v->kind != DBK_VALUE_BOOL)
+      return 0;
+    *(bool *) field = v->b;
+    return 1;
+  case FIELD_STRING:
+    if (v->kind != DBK_VALUE_STRING)
+      return 0;
+    *(const char **) field = v->s;
+    return 1;
+  case FIELD_STRV: {
+    if (v->kind != DBK_VALUE_ARRAY)
+      return 0;
+    for (size_t i = 0; i < v->array.n; i++)
+      if (v->array.items[i].kind != DBK_VALUE_STRING)
+        return 0;
+    if (v->array.n == 0)
+      return 1;
+    const char **strv = calloc(v->array.n + 1, sizeof(char *));
+    if (!strv)
+      return -ENOMEM;
+    for (size_t i = 0; i < v->array.n; i++)
+      strv[i] = v->array.items[i].s;
+    if (status->stretches != empty_strv)
+      free(status->stretches);
+    status->stretches = strv;
+    status->n_stretches = v->array.n;
+    return 1;
+  }
+  }
+  return 0;
+}
+
+/* Fills the typed fields from `entries` again: they borrow from it. */
+static int refresh_fields(DbkCliStatus *status) {
+  reset_fields(status);
+  for (size_t i = 0; i < status->n_entries; i++) {
+    const DbkStatusEntry *e = &status->entries[i];
+    for (size_t k = 0; k < sizeof(known_keys) / sizeof(known_keys[0]); k++) {
+      if (strcmp(known_keys[k].key, e->key) != 0)
+        continue;
+      void *field = (char *) status + known_keys[k].offset;
+      int r = fill_field(field, known_keys[k].type, &e->value, status);
+      if (r < 0)
+        return r;
+      if (r > 0)
+        status->present |= known_keys[k].have;
+      break;
+    }
+  }
+  return 0;
+}
+
+void dbk_cli_status_init(DbkCliStatus *status) {
+  memset(status, 0, sizeof(*status));
+  status->stretches = (const char **) empty_strv;
+  reset_fields(status);
+}
+
+void dbk_cli_status_clear(DbkCliStatus *status) {
+  for (size_t i = 0; i < status->n_entries; i++) {
+    free(status->entries[i].key);
+    dbk_value_clear(&status->entries[i].value);
+  }
+  free(status->entries);
+  status->entries = NULL;
+  status->n_entries = 0;
+  reset_fields(status);
+}
+
+int dbk_cli_status_set(DbkCliStatus *status, const char *key, const DbkValue *value) {
+  DbkValue copy;
+  int r = value_copy(value, &copy);
+  if (r < 0)
+    return r;
+
+  /* Entries stay sorted, so JSON output is the same whatever order the daemon used. */
+  size_t lo = 0, hi = status->n_entries;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(status->entries[mid].key, key);
+    if (c == 0) {
+      dbk_value_clear(&status->entries[mid].value);
+      status->entries[mid].value = copy;
+      return refresh_fields(status);
+    }
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+
+  char *key_copy = strdup(key);
+  DbkStatusEntry *entries = key_copy ? realloc(status->entries, (status->n_entries + 1) * sizeof(DbkStatusEntry)) : NULL;
+  if (!entries) {
+    free(key_copy);
+    dbk_value_clear(&copy);
+    return -ENOMEM;
+  }
+  memmove(&entries[lo + 1], &entries[lo], (status->n_entries - lo) * sizeof(DbkStatusEntry));
+  entries[lo] = (DbkStatusEntry) { .key = key_copy, .value = copy };
+  status->entries = entries;
+  status->n_entries++;
+  return refresh_fields(status);
+}
+
+/* ---- JSON ---- */
+
+/* Length of the valid UTF-8 sequence at `p`, or 0 when it is not one. */
+static size_t utf8_sequence_length(const unsigned char *p) {
+  unsigned char c = p[0];
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
+
+  if (c >= 0xc2 && c <= 0xdf) {
+    n = 2;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    n = 3;
+    if (c == 0xe0)
+      lo = 0xa0; /* overlong */
+    else if (c == 0xed)
+      hi = 0x9f; /* surrogates */
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    n = 4;
+    if (c == 0xf0)
+      lo = 0x90; /* overlong */
+    else if (c == 0xf4)
+      hi = 0x8f; /* above U+10FFFF */
+  } else {
+    return 0;
+  }
+  if (p[1] < lo || p[1] > hi)
+    return 0;
+  for (size_t i = 2; i < n; i++)
+    if (p[i] < 0x80 || p[i] > 0xbf)
+      return 0;
+  return n;
+}
+
+void dbk_json_write_string(FILE *out, const char *text) {
+  const unsigned char *p = (const unsigned char *) (text ? text : "");
+
+  fputc('"', out);
+  while (*p) {
+    unsigned char c = *p;
+    if (c == '"' || c == '\\') {
+      fputc('\\', out);
+      fputc(c, out);
+      p++;
+    } else if (c < 0x20) {
+      switch (c) {
+      case '\b': fputs("\\b", out); break;
+      case '\f': fputs("\\f", out); break;
+      case '\n': fputs("\\n", out); break;
+      case '\r': fputs("\\r", out); break;
+      case '\t': fputs("\\t", out); break;
+      default: fprintf(out, "\\u%04x", c); break;
+      }
+      p++;
+    } else if (c < 0x80) {
+      fputc(c, out);
+      p++;
+    } else {
+      /* D-Bus strings are valid UTF-8; should one not be, the output still is. */
+      size_t n = utf8_sequence_length(p);
+      if (n == 0) {
+        fputs("\\ufffd", out);
+        p++;
+      } else {
+        fwrite(p, 1, n, out);
+        p += n;
+      }
+    }
+  }
+  fputc('"', out);
+}
+
+static void json_write_value(FILE *out, const DbkValue *v) {
+  switch (v->kind) {
+  case DBK_VALUE_BOOL:
+    fputs(v->b ? "true" : "false", out);
+    break;
+  case DBK_VALUE_INT:
+    fprintf(out, "%" PRIi64, v->i);
+    break;
+  case DBK_VALUE_UINT:
+    fprintf(out, "%" PRIu64, v->u);
+    break;
+  case DBK_VALUE_DOUBLE:
+    /* JSON has no NaN or infinity. */
+    if (isfinite(v->d))
+      fprintf(out, "%.17g", v->d);
+    else
+      fputs("null", out);
+    break;
+  case DBK_VALUE_STRING:
+    dbk_json_write_string(out, v->s);
+    break;
+  case DBK_VALUE_ARRAY:
+    fputc('[', out);
+    for (size_t i = 0; i < v->array.n; i++) {
+      if (i > 0)
+        fputc(',', out);
+      json_write_value(out, &v->array.items[i]);
+    }
+    fputc(']', out);
+    break;
+  }
+}
+
+void dbk_format_json(FILE *out, const DbkCliStatus *status) {
+  fputc('{', out);
+  for (size_t i = 0; i < status->n_entries; i++) {
+    if (i > 0)
+      fputc(',', out);
+    dbk_json_write_string(out, status->entries[i].key);
+    fputc(':', out);
+    json_write_value(out, &status->entries[i].value);
+  }
+  fputs("}\n", out);
+}
+
+/* ---- times and durations ---- */
+
+char *dbk_format_span(int64_t from, int64_t to, char *buf, size_t size) {
+  uint64_t usec = 0;
+
+  if (to > from) {
+    /* Round to the second: "10m" rather than "9m 59s" a moment after a 10m snooze began. */
+    uint64_t span = (uint64_t) to - (uint64_t) from;
+    usec = (span + USEC_PER_SEC / 2) / USEC_PER_SEC * USEC_PER_SEC;
+  }
+  return dbk_duration_format_human(usec, buf, size);
+}
+
+static char *format_usec(uint64_t usec, char *buf, size_t size) {
+  return dbk_format_span(0, usec > INT64_MAX ? INT64_MAX : (int64_t) usec, buf, size);
+}
+
+char *dbk_format_clock(int64_t at, int64_t now, char *buf, size_t size) {
+  time_t at_sec = (time_t) ((at > 0 ? at : 0) / USEC_PER_SEC);
+  time_t now_sec = (time_t) ((now > 0 ? now : 0) / USEC_PER_SEC);
+  struct tm at_tm, now_tm;
+  size_t n;
+
+  if (size == 0)
+    return buf;
+  if (!localtime_r(&at_sec, &at_tm) || !localtime_r(&now_sec, &now_tm)) {
+    snprintf(buf, size, "?");
+    return buf;
+  }
+  if (at_tm.tm_year == now_tm.tm_year && at_tm.tm_yday == now_tm.tm_yday)
+    n = strftime(buf, size, "%H:%M", &at_tm);
+  else if (at_sec > now_sec && at_sec - now_sec < 6 * 24 * 3600)
+    /* A weekday is clear within the coming week; a date beyond it. */
+    n = strftime(buf, size, "%a %H:%M", &at_tm);
+  else
+    n = strftime(buf, size, "%Y-%m-%d %H:%M", &at_tm);
+  if (n == 0)
+    buf[0] = '\0';
+  return buf;
+}
+
+/* True when `at` is less than half a second after `now`: it is happening now. */
+static bool is_now(int64_t at, int64_t now) {
+  return at - now < USEC_PER_SEC / 2;
+}
+
+/* ---- the human status ---- */
+
+static void print_sitting_clause(FILE *out, const DbkCliStatus *s) {
+  char buf[DBK_DURATION_BUF];
+
+  if (s->sitting_usec >= (uint64_t) USEC_PER_SEC / 2)
+    fprintf(out, DOT "sitting for %s", format_usec(s->sitting_usec, buf, sizeof(buf)));
+}
+
+static void print_next_reminder(FILE *out, const DbkCliStatus *s, int64_t now, bool with_interval) {
+  char buf[DBK_DURATION_BUF], every[DBK_DURATION_BUF];
+
+  if (s->next_reminder > 0) {
+    if (is_now(s->next_reminder, now))
+      fputs(DOT "reminder due now", out);
+    else
+      fprintf(out, DOT "next reminder in %s", dbk_format_span(now, s->next_reminder, buf, sizeof(buf)));
+    if (with_interval && s->interval_usec > 0)
+      fprintf(out, " (every %s)", format_usec(s->interval_usec, every, sizeof(every)));
+  } else if (with_interval && s->interval_usec > 0) {
+    fprintf(out, DOT "reminder after %s of sitting", format_usec(s->interval_usec, every, sizeof(every)));
+  }
+}
+
+static const char *stretch_title(const char *id) {
+  const DbkStretch *stretch = dbk_stretch_find(id);
+  return stretch ? stretch->title : id;
+}
+
+static void print_headline(FILE *out, const DbkCliStatus *s, int64_t now) {
+  char buf[DBK_DURATION_BUF], clock[DBK_CLOCK_BUF];
+  const char *state = s->state;
+
+  if (strcmp(state, "sitting") == 0) {
+    if (s->sitting_usec < (uint64_t) USEC_PER_SEC / 2)
+      fputs("Just sat down", out);
+    else
+      fprintf(out, "Sitting for %s", format_usec(s->sitting_usec, buf, sizeof(buf)));
+    print_next_reminder(out, s, now, true);
+    fputc('\n', out);
+
+  } else if (strcmp(state, "idle") == 0) {
+    fputs("Idle for a moment", out);
+    print_sitting_clause(out, s);
+    print_next_reminder(out, s, now, false);
+    fputc('\n', out);
+
+  } else if (strcmp(state, "away") == 0) {
+    fputs("Away" DOT "sitting time starts again when you're back", out);
+    if (s->interval_usec > 0)
+      fprintf(out, " (reminder after %s of sitting)", format_usec(s->interval_usec, buf, sizeof(buf)));
+    fputc('\n', out);
+
+  } else if (strcmp(state, "due") == 0) {
+    fputs("Time for a break", out);
+    if (s->sitting_usec >= (uint64_t) USEC_PER_SEC / 2)
+      fprintf(out, DASH "sitting for %s", format_usec(s->sitting_usec, buf, sizeof(buf)));
+    if (s->times_shown >= 2)
+      fprintf(out, " (reminded %" PRIu32 " times)", s->times_shown);
+    fputc('\n', out);
+    if (s->next_stretch[0])
+      fprintf(out, "Stretch: %s", stretch_title(s->next_stretch));
+    else
+      fputs("Stand up and stretch", out);
+    fputs(DOT "done: deskbreak break" DOT "later: deskbreak snooze\n", out);
+
+  } else if (strcmp(state, "snoozed") == 0) {
+    if (s->snoozed_until > 0 && !is_now(s->snoozed_until, now))
+      fprintf(out, "Snoozed for %s more (until %s)",
+              dbk_format_span(now, s->snoozed_until, buf, sizeof(buf)),
+              dbk_format_clock(s->snoozed_until, now, clock, sizeof(clock)));
+    else
+      fputs("Snooze ending now", out);
+    print_sitting_clause(out, s);
+    fputc('\n', out);
+
+  } else if (strcmp(state, "paused") == 0) {
+    if (s->paused_until < 0)
+      fputs("Paused until you resume (deskbreak resume)", out);
+    else if (s->paused_until > 0 && !is_now(s->paused_until, now))
+      fprintf(out, "Paused for %s more (until %s)",
+              dbk_format_span(now, s->paused_until, buf, sizeof(buf)),
+              dbk_format_clock(s->paused_until, now, clock, sizeof(clock)));
+    else
+      fputs("Pause ending now", out);
+    print_sitting_clause(out, s);
+    fputc('\n', out);
+
+  } else {
+    /* A state a newer daemon knows and this CLI does not. */
+    fprintf(out, "State: %s", state[0] ? state : "unknown");
+    print_sitting_clause(out, s);
+    fputc('\n', out);
+  }
+}
+
+/* `text` after `label`, its further lines indented under it. */
+static void print_labelled(FILE *out, const char *label, const char *text) {
+  fputs(label, out);
+  for (const char *p = text; *p; p++) {
+    fputc(*p, out);
+    if (*p == '\n' && p[1])
+      fputs("  ", out);
+  }
+  if (text[0] == '\0' || text[strlen(text) - 1] != '\n')
+    fputc('\n', out);
+}
+
+static void print_count(FILE *out, uint32_t n, const char *one, const char *many) {
+  fprintf(out, "%" PRIu32 " %s", n, n == 1 ? one : many);
+}
+
+static void print_details(FILE *out, const DbkCliStatus *s) {
+  char buf[DBK_DURATION_BUF];
+
+  if (s->idle_source[0]) {
+    fprintf(out, "Idle source: %s", s->idle_source);
+    if (s->idle_source_detail[0])
+      fprintf(out, " (%s)", s->idle_source_detail);
+    fputc('\n', out);
+  }
+  if (s->locked)
+    fputs("Screen: locked\n", out);
+
+  if (s->config_path[0])
+    fprintf(out, "Config: %s\n", s->config_path);
+  else
+    fputs("Config: built-in defaults\n", out);
+
+  if (s->present & DBK_HAVE_NOTIFICATION_SERVER) {
+    if (s->notification_server[0])
+      fprintf(out, "Notifications: %s\n", s->notification_server);
+    else
+      fputs("Notifications: none" DASH "reminders go to the log\n", out);
+  }
+
+  if (s->interval_usec > 0) {
+    fprintf(out, "Timer: every %s", format_usec(s->interval_usec, buf, sizeof(buf)));
+    if (s->present & DBK_HAVE_BREAK_LENGTH)
+      fprintf(out, DOT "break %s", format_usec(s->break_length_usec, buf, sizeof(buf)));
+    if (s->present & DBK_HAVE_NATURAL_BREAK)
+      fprintf(out, DOT "natural break %s", format_usec(s->natural_break_usec, buf, sizeof(buf)));
+    if (s->present & DBK_HAVE_SNOOZE)
+      fprintf(out, DOT "snooze %s", format_usec(s->snooze_usec, buf, sizeof(buf)));
+    if (s->present & DBK_HAVE_REMIND_AGAIN) {
+      if (s->remind_again_usec > 0)
+        fprintf(out, DOT "remind again %s", format_usec(s->remind_again_usec, buf, sizeof(buf)));
+      else
+        fputs(DOT "remind again never", out);
+    }
+    fputc('\n', out);
+  }
+
+  if (s->n_stretches > 0 || s->next_stretch[0]) {
+    fputs("Stretches:", out);
+    for (size_t i = 0; i < s->n_stretches; i++)
+      fprintf(out, "%s%s", i == 0 ? " " : ", ", s->stretches[i]);
+    if (s->next_stretch[0])
+      fprintf(out, "%snext: %s", s->n_stretches > 0 ? DOT : " ", s->next_stretch);
+    fputc('\n', out);
+  }
+
+  if (s->present & DBK_HAVE_TODAY) {
+    fputs("Today: ", out);
+    print_count(out, s->breaks_today, "break", "breaks");
+    fputs(DOT, out);
+    print_count(out, s->reminders_today, "reminder", "reminders");
+    fputs(DOT, out);
+    print_count(out, s->snoozes_today, "snooze", "snoozes");
+    fputs(DOT, out);
+    print_count(out, s->skips_today, "skip", "skips");
+    fputc('\n', out);
+  }
+
+  if (s->version[0])
+    fprintf(out, "Version: deskbreakd %s\n", s->version);
+}
+
+void dbk_format_status(FILE *out, const DbkCliStatus *status, int64_t now, unsigned flags) {
+  print_headline(out, status, now);
+  if (status->config_error[0])
+    print_labelled(out, "Config error: ", status->config_error);
+  if (strcmp(status->idle_source, "none") == 0)
+    fputs("No idle detection: every moment counts as sitting\n", out);
+  if (flags & DBK_FORMAT_VERBOSE)
+    print_details(out, status);
+}
+
+/* ---- replies to snooze and pause ---- */
+
+void dbk_format_snoozed(FILE *out, uint64_t usec, int64_t until, int64_t now) {
+  char buf[DBK_DURATION_BUF], clock[DBK_CLOCK_BUF];
+
+  /* Snooze(0) takes the configured default: the reply's end tells how long. */
+  if (usec == 0)
+    dbk_format_span(now, until, buf, sizeof(buf));
+  else
+    format_usec(usec, buf, sizeof(buf));
+  fprintf(out, "Snoozed for %s, until %s\n", buf, dbk_format_clock(until, now, clock, sizeof(clock)));
+}
+
+void dbk_format_paused(FILE *out, uint64_t usec, int64_t now) {
+  char buf[DBK_DURATION_BUF], clock[DBK_CLOCK_BUF];
+
+  if (usec == 0) {
+    fputs("Paused until you resume (deskbreak resume)\n", out);
+    return;
+  }
+  int64_t until = usec > (uint64_t) (INT64_MAX - now) ? INT64_MAX : now + (int64_t) usec;
+  fprintf(out, "Paused for %s, until %s\n", format_usec(usec, buf, sizeof(buf)),
+          dbk_format_clock(until, now, clock, sizeof(clock)));
+}
+
+/* ---- stretches ---- */
+
+static bool strv_contains(const char *const *strv, const char *s) {
+  for (; strv && *strv; strv++)
+    if (strcmp(*strv, s) == 0)
+      return true;
+  return false;
+}
+
+void dbk_format_stretch_list(FILE *out, const DbkStretch *stretches, size_t n,
+                             const char *const *rotation, bool rotation_is_default) {
+  int width = 2;
+
+  for (size_t i = 0; i < n; i++)
+    if ((int) strlen(stretches[i].id) > width)
+      width = (int) strlen(stretches[i].id);
+
+  for (size_t i = 0; i < n; i++) {
+    const DbkStretch *st = &stretches[i];
+    fprintf(out, "%c %-*s  %s\n", strv_contains(rotation, st->id) ? '*' : ' ', width, st->id, st->title);
+    if (st->hold)
+      fprintf(out, "  %-*s  %s\n", width, "", st->hold);
+  }
+  /* A rotation naming a stretch this CLI does not know (a newer daemon). */
+  for (const char *const *id = rotation; id && *id; id++) {
+    bool builtin = false;
+    for (size_t i = 0; i < n && !builtin; i++)
+      builtin = strcmp(stretches[i].id, *id) == 0;
+    if (!builtin)
+      fprintf(out, "* %-*s  (not known to this deskbreak)\n", width, *id);
+  }
+
+  fputc('\n', out);
+  if (rotation_is_default)
+    fputs("* = the default rotation; deskbreakd is not running, so your config is not known.\n", out);
+  else
+    fputs("* = in the rotation, suggested in turn.\n", out);
+  fputs("Change it with stretches= under [notify] in the config file (deskbreak config path);\n"
+        "deskbreak stretch ID shows one in full.\n",
+        out);
+}
+
+void dbk_format_stretch(FILE *out, const DbkStretch *stretch) {
+  fprintf(out, "%s (%s)\n\n", stretch->title, stretch->id);
+  for (size_t i = 0; i < DBK_STRETCH_STEPS_MAX && stretch->steps[i]; i++)
+    fprintf(out, "  %zu. %s\n", i + 1, stretch->steps[i]);
+  if (stretch->hold || stretch->safety)
+    fputc('\n', out);
+  if (stretch->hold)
+    fprintf(out, "%s\n", stretch->hold);
+  if (stretch->safety)
+    fprintf(out, "%s\n", stretch->safety);
+}
