@@ -54,7 +54,7 @@ typedef struct {
 #define DBK_SNOOZE_MAX (24 * 3600 * UINT64_C(1000000))
 #define DBK_REMIND_AGAIN_MIN (60 * UINT64_C(1000000))
 #define DBK_REMIND_AGAIN_MAX (24 * 3600 * UINT64_C(1000000))
-#define DBK_PAUSE_MIN (60 * UINT64_C(1000000))
+#define DBK_PAUSE_MIN (1 * UINT64_C(1000000))
 #define DBK_PAUSE_MAX (7 * 24 * 3600 * UINT64_C(1000000))
 
 /* The built-in defaults. */

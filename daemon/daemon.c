@@ -13,13 +13,21 @@
 #define BUS_NAME "org.deskbreak.Daemon1"
 
 gint64 dbk_daemon_to_unix(DbkUsec boottime) {
+  /* The wall clock's offset from the boot clock, read once and kept until
+   * the wall clock is set: the same instant then always maps to the same
+   * time stamp, in a reply and in a later GetStatus alike. */
+  static gint64 offset;
+  static gboolean have_offset;
   if (boottime == 0)
     return 0;
-  DbkUsec now = dbk_now();
-  gint64 real = g_get_real_time();
-  if (boottime >= now)
-    return real + (gint64)MIN(boottime - now, (DbkUsec)G_MAXINT64 / 2);
-  return real - (gint64)MIN(now - boottime, (DbkUsec)G_MAXINT64 / 2);
+  gint64 current = g_get_real_time() - (gint64)dbk_now();
+  if (!have_offset || ABS(current - offset) > 1000) {
+    offset = current;
+    have_offset = TRUE;
+  }
+  if (boottime > (DbkUsec)(G_MAXINT64 - ABS(offset)))
+    return G_MAXINT64;
+  return (gint64)boottime + offset;
 }
 
 static DbkDayCounts *today(DbkDaemon *d) {

@@ -109,16 +109,11 @@ void dbk_dbus_service_publish(DbkDaemon *d) {
   if (e->paused)
     paused_until = e->paused_until == DBK_USEC_INFINITY ? -1 : dbk_daemon_to_unix(e->paused_until);
 
-  /* Wall-clock stamps are recomputed each time; round to the second so
-   * clock jitter alone never looks like a change. */
-#define STAMP(t) ((t) ? dbk_daemon_to_unix(t) / G_USEC_PER_SEC * G_USEC_PER_SEC : 0)
   dbk_daemon1_set_state(service, state);
-  dbk_daemon1_set_sitting_since(service, e->in_session ? STAMP(e->sitting_since) : 0);
-  dbk_daemon1_set_next_reminder(service, STAMP(dbk_engine_next_reminder(e)));
-  dbk_daemon1_set_snoozed_until(service, STAMP(e->snoozed_until));
-  dbk_daemon1_set_paused_until(service, paused_until <= 0 ? paused_until
-                                                          : paused_until / G_USEC_PER_SEC * G_USEC_PER_SEC);
-#undef STAMP
+  dbk_daemon1_set_sitting_since(service, e->in_session ? dbk_daemon_to_unix(e->sitting_since) : 0);
+  dbk_daemon1_set_next_reminder(service, dbk_daemon_to_unix(dbk_engine_next_reminder(e)));
+  dbk_daemon1_set_snoozed_until(service, dbk_daemon_to_unix(e->snoozed_until));
+  dbk_daemon1_set_paused_until(service, paused_until);
   dbk_daemon1_set_interval(service, d->config->interval);
   dbk_daemon1_set_idle_source(service, d->source ? d->source_ops->name : "none");
   dbk_daemon1_set_config_error(service, d->config_error);
