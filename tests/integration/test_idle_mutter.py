@@ -1,0 +1,112 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Idle detection through Mutter's IdleMonitor (tests/mock-mutter.py):
+input keeps a session going, idleness turns into a natural break, a due
+break completes after break-length hands off, and source=auto falls back
+when Mutter leaves the bus."""
+
+import time
+
+import dbktest
+from dbktest import SEC, DeskbreakTestCase
+
+MARGIN = 1.0
+BREAK_LENGTH = 5
+NATURAL_BREAK = 10
+
+
+class MutterTest(DeskbreakTestCase):
+    def setUp(self):
+        super().setUp()
+        self.start_notify_mock()
+        self.start_mutter_mock()
+
+    def type_for(self, seconds, every=1.0):
+        """Input every `every` s for `seconds`; returns the time of the last one."""
+        end = time.monotonic() + seconds
+        while True:
+            last = time.time()  # the input happens after this
+            self.user_input()
+            if time.monotonic() >= end:
+                return last
+            self.settle(every)
+
+    def test_source_is_mutter(self):
+        self.start_daemon(interval='1h', source='mutter')
+        st = self.status()
+        self.assertEqual(st['idle_source'], 'mutter')
+        self.assertEqual(st['state'], 'sitting')
+
+    def test_input_keeps_session_idleness_ends_it(self):
+        self.start_daemon(interval='1h', break_length=f'{BREAK_LENGTH}s',
+                          natural_break=f'{NATURAL_BREAK}s', source='mutter')
+        since = self.status()['sitting_since']
+        # Input now and then, for longer than natural-break: one session.
+        t_last = self.type_for(NATURAL_BREAK + 2, every=1.5)
+        st = self.status()
+        self.assertEqual(st['state'], 'sitting')
+        self.assertSameStamp(st['sitting_since'], since)
+        self.assertEqual(self.breaks_taken(), [])
+        self.assertGreaterEqual(st['sitting_usec'], NATURAL_BREAK * SEC)
+
+        # Hands off: a short idle first (still sitting time), then a natural break.
+        st = self.wait_state('idle')
+        self.assertSameStamp(st['sitting_since'], since)
+        t_break, _ = self.wait_signal('BreakTaken', ('natural',))
+        self.assertGreaterEqual(t_break, t_last + NATURAL_BREAK - MARGIN,
+                                'natural break before natural-break of idleness')
+        st = self.status()
+        self.assertEqual(st['state'], 'away')
+        self.assertEqual(st['sitting_usec'], 0)
+        self.assertEqual(st['next_reminder'], 0)
+        self.assertEqual(st['breaks_today'], 1)
+
+        # Back at the desk: a new session from the first input.
+        t_back = time.time()
+        self.user_input()
+        st = self.wait_state('sitting')
+        self.assertGreaterEqual(st['sitting_since'] / SEC, t_back - MARGIN)
+        self.assertAlmostEqual(st['next_reminder'], st['sitting_since'] + 3600 * SEC,
+                               delta=1 * SEC)
+
+    def test_due_break_completes_after_break_length(self):
+        self.start_daemon(interval='6s', break_length=f'{BREAK_LENGTH}s',
+                          natural_break='1m', source='mutter')
+        # Keep working until the reminder shows.
+        deadline = time.monotonic() + dbktest.DEADLINE
+        while not self.reminders_shown():
+            self.assertLess(time.monotonic(), deadline, 'no reminder while working')
+            self.user_input()
+            self.settle(0.5)
+        self.assertEqual(self.status()['state'], 'due')
+        # Working on through the reminder is no break.
+        t_last = self.type_for(BREAK_LENGTH + 2, every=1.0)
+        self.assertEqual(self.breaks_taken(), [])
+        self.assertEqual(self.status()['state'], 'due')
+        # Hands off for break-length completes it.
+        t_break, _ = self.wait_signal('BreakTaken', ('break-length',))
+        self.assertGreaterEqual(t_break, t_last + BREAK_LENGTH - MARGIN)
+        self.assertEqual(self.wait_notify_calls('CloseNotification', 1)[0][0], 1)
+        st = self.status()
+        self.assertEqual(st['state'], 'away')
+        self.assertEqual(st['breaks_today'], 1)
+        self.user_input()
+        self.wait_state('sitting')
+        self.assertEqual(len(self.reminders_shown()), 1)
+
+
+class AutoMutterTest(DeskbreakTestCase):
+    def test_auto_picks_mutter_and_falls_back(self):
+        self.start_notify_mock()
+        mutter = self.start_mutter_mock()
+        self.start_daemon(interval='1h', source='auto')
+        self.assertEqual(self.status()['idle_source'], 'mutter')
+        mutter.stop()
+        self.wait_until(lambda: self.status()['idle_source'] == 'none',
+                        what='idle_source none after Mutter left')
+        self.assertTrue(self.daemon.alive())
+        self.assertIn(self.status()['state'], ('sitting', 'idle', 'away'))
+
+
+if __name__ == '__main__':
+    dbktest.main()
