@@ -1,1 +1,589 @@
-/* placeholder: being written */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The `mutter` idle source: GNOME's idle monitor, org.gnome.Mutter.IdleMonitor
+ * on the session bus (Mutter, and Phosh which offers the same interface).
+ *
+ * No polling: one idle watch at the threshold, which Mutter keeps and fires
+ * each time idle time reaches it, and after each idle report a one-shot
+ * user-active watch that fires at the next input. Mutter sends WatchFired
+ * only to the connection that added the watch.
+ *
+ *   ACTIVE ──idle watch fired──▶ CHECKING ──idle time still ≥ threshold──▶ IDLE
+ *     ▲                            │ input already                          │
+ *     └────────────────────────────┴──────── user-active watch fired ◀──────┘
+ *
+ * CHECKING adds the user-active watch and then asks for the idle time: calls
+ * on one connection are answered in order, so either the answer shows the
+ * user still idle and the watch is in place for the next input, or it shows
+ * input that came before the watch could see it. Asking also gives the true
+ * start of idleness when a watch fired at once because the user was already
+ * past the threshold (at start-up, or when the threshold was lowered).
+ */
+#include "idle-source.h"
+
+#include <string.h>
+
+#define MUTTER_NAME "org.gnome.Mutter.IdleMonitor"
+#define MUTTER_PATH "/org/gnome/Mutter/IdleMonitor/Core"
+#define MUTTER_IFACE "org.gnome.Mutter.IdleMonitor"
+
+/* new() may block on the probe, but only briefly (idle-source.h). */
+#define PROBE_TIMEOUT_MS 1000
+
+typedef enum {
+  STATE_ACTIVE,   /* the idle watch tells when idle time reaches the threshold */
+  STATE_CHECKING, /* the idle watch fired; reading the idle time to be sure */
+  STATE_IDLE,     /* reported idle; the user-active watch tells of input */
+} State;
+
+typedef enum {
+  REPORTED_NOTHING,
+  REPORTED_ACTIVE,
+  REPORTED_IDLE,
+} Reported;
+
+/*
+ * An AddIdleWatch or AddUserActiveWatch in flight. It is not cancelled when
+ * the source is freed: its answer names a watch that must then be removed,
+ * or Mutter would keep it until our connection closes.
+ */
+typedef struct {
+  DbkIdleSource *self; /* NULL once the source is freed */
+  GDBusConnection *bus;
+  char *owner;
+} PendingAdd;
+
+struct DbkIdleSource {
+  GDBusConnection *bus;
+  char *owner; /* the idle monitor's unique name: our watches live there */
+  DbkIdleListener listener;
+  void *user_data;
+  DbkUsec threshold;
+
+  GCancellable *check_cancellable; /* CHECKING's GetIdletime */
+  guint name_watch_id;
+  guint fired_subscription_id;
+  guint initial_report_id;
+
+  guint32 idle_watch;         /* 0: none, or being added */
+  guint32 active_watch;       /* 0: none, or being added */
+  PendingAdd *idle_add;       /* AddIdleWatch in flight */
+  PendingAdd *active_add;     /* AddUserActiveWatch in flight */
+  gboolean threshold_changed; /* while idle_add was in flight */
+  /*
+   * WatchFired may overtake the answer that tells us the watch's id, so ids
+   * fired while an add is in flight are kept to be matched against it.
+   */
+  guint32 early_fired[4];
+
+  State state;
+  DbkUsec check_threshold; /* CHECKING: the threshold of the watch that fired */
+  DbkUsec check_since;     /* CHECKING: idle since, as far as the watch tells */
+  Reported reported;
+  gboolean lost;
+};
+
+static void add_idle_watch(DbkIdleSource *self);
+static void user_active(DbkIdleSource *self);
+
+/* Mutter counts milliseconds; rounding up keeps the watch from firing early. */
+static guint64
+threshold_to_ms(DbkUsec threshold)
+{
+  guint64 ms = threshold / 1000 + (threshold % 1000 != 0);
+
+  return CLAMP(ms, 1, G_MAXUINT32);
+}
+
+/* `now` − `ago`, kept > 0 as the engine wants its times. */
+static DbkUsec
+usec_before(DbkUsec now, DbkUsec ago)
+{
+  return ago < now ? now - ago : 1;
+}
+
+static void
+remove_watch(GDBusConnection *bus, const char *owner, guint32 id)
+{
+  if (id == 0)
+    return;
+  /* No callback, so no reply is asked for: nothing to do either way. */
+  g_dbus_connection_call(bus, owner, MUTTER_PATH, MUTTER_IFACE, "RemoveWatch",
+                         g_variant_new("(u)", id), NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL,
+                         NULL);
+}
+
+static PendingAdd *
+pending_add_new(DbkIdleSource *self)
+{
+  PendingAdd *p = g_new0(PendingAdd, 1);
+
+  p->self = self;
+  p->bus = g_object_ref(self->bus);
+  p->owner = g_strdup(self->owner);
+  return p;
+}
+
+static void
+pending_add_free(PendingAdd *p)
+{
+  g_object_unref(p->bus);
+  g_free(p->owner);
+  g_free(p);
+}
+
+static void
+remember_early_fired(DbkIdleSource *self, guint32 id)
+{
+  memmove(&self->early_fired[1], &self->early_fired[0],
+          sizeof(self->early_fired) - sizeof(self->early_fired[0]));
+  self->early_fired[0] = id;
+}
+
+static gboolean
+take_early_fired(DbkIdleSource *self, guint32 id)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS(self->early_fired); i++) {
+    if (self->early_fired[i] == id) {
+      self->early_fired[i] = 0;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* Only changes reach the listener. */
+static void
+emit_idle(DbkIdleSource *self, DbkUsec since)
+{
+  if (self->reported == REPORTED_IDLE)
+    return;
+  self->reported = REPORTED_IDLE;
+  self->listener.idle(self->user_data, since);
+}
+
+static void
+emit_active(DbkIdleSource *self)
+{
+  if (self->reported == REPORTED_ACTIVE)
+    return;
+  self->reported = REPORTED_ACTIVE;
+  self->listener.active(self->user_data);
+}
+
+/* Once; the last thing any callback does, as the daemon may free us in it. */
+static void
+report_lost(DbkIdleSource *self, const char *why)
+{
+  if (self->lost)
+    return;
+  self->lost = TRUE;
+  g_clear_handle_id(&self->initial_report_id, g_source_remove);
+  g_cancellable_cancel(self->check_cancellable);
+  self->listener.lost(self->user_data, why);
+}
+
+static gboolean
+initial_report(gpointer data)
+{
+  DbkIdleSource *self = data;
+
+  self->initial_report_id = 0;
+  /* CHECKING reports by itself once it knows; anything reported is newer. */
+  if (self->state == STATE_ACTIVE && self->reported == REPORTED_NOTHING)
+    emit_active(self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_active_watch_added(GObject *source, GAsyncResult *result, gpointer data)
+{
+  PendingAdd *p = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result,
+                                                            &error);
+  DbkIdleSource *self = p->self;
+  guint32 id = 0;
+
+  if (reply != NULL)
+    g_variant_get(reply, "(u)", &id);
+  if (self == NULL) {
+    remove_watch(p->bus, p->owner, id);
+    pending_add_free(p);
+    return;
+  }
+  self->active_add = NULL;
+  pending_add_free(p);
+  if (self->lost) {
+    remove_watch(self->bus, self->owner, id);
+    return;
+  }
+
+  if (reply == NULL) {
+    g_autofree char *why = g_strdup_printf("GNOME's idle monitor refused a user-active watch: %s",
+                                           error->message);
+    report_lost(self, why);
+    return;
+  }
+  if (id == 0) {
+    report_lost(self, "GNOME's idle monitor refused a user-active watch");
+    return;
+  }
+  if (self->state == STATE_ACTIVE) {
+    /* The check already saw the user back: the watch is not needed. */
+    remove_watch(self->bus, self->owner, id);
+    return;
+  }
+  self->active_watch = id;
+  if (take_early_fired(self, id)) {
+    self->active_watch = 0;
+    user_active(self);
+  }
+}
+
+/* A user-active watch, unless one is there or on its way. */
+static void
+add_active_watch(DbkIdleSource *self)
+{
+  if (self->active_watch != 0 || self->active_add != NULL)
+    return;
+  self->active_add = pending_add_new(self);
+  g_dbus_connection_call(self->bus, self->owner, MUTTER_PATH, MUTTER_IFACE, "AddUserActiveWatch",
+                         NULL, G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                         on_active_watch_added, self->active_add);
+}
+
+static void
+on_check_idletime(GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result,
+                                                            &error);
+  DbkIdleSource *self = data;
+  DbkUsec now, idle;
+  guint64 ms;
+
+  /* Cancelled: the source is gone, or the check was overtaken by input. */
+  if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object(&self->check_cancellable);
+  if (self->state != STATE_CHECKING)
+    return;
+
+  if (reply == NULL) {
+    /* The watch did fire: trust it. A monitor that has gone is noticed by the name watch. */
+    g_debug("mutter: GetIdletime failed: %s", error->message);
+    self->state = STATE_IDLE;
+    emit_idle(self, self->check_since);
+    return;
+  }
+
+  now = dbk_now();
+  g_variant_get(reply, "(t)", &ms);
+  idle = ms > G_MAXUINT64 / 1000 ? G_MAXUINT64 : ms * 1000;
+  if (idle >= self->check_threshold) {
+    self->state = STATE_IDLE;
+    emit_idle(self, usec_before(now, idle));
+    return;
+  }
+
+  /*
+   * Input came after the watch fired, maybe before the user-active watch
+   * was in place: the user was away and is back already.
+   */
+  self->state = STATE_ACTIVE;
+  remove_watch(self->bus, self->owner, self->active_watch);
+  self->active_watch = 0;
+  emit_idle(self, self->check_since);
+  emit_active(self);
+}
+
+/* Idleness reached the threshold, as far as the watch tells: make sure. */
+static void
+start_check(DbkIdleSource *self, DbkUsec since)
+{
+  self->state = STATE_CHECKING;
+  self->check_threshold = self->threshold;
+  self->check_since = since;
+  /* The watch first: calls are answered in order, so it is in place before the reading. */
+  add_active_watch(self);
+  g_clear_object(&self->check_cancellable);
+  self->check_cancellable = g_cancellable_new();
+  g_dbus_connection_call(self->bus, self->owner, MUTTER_PATH, MUTTER_IFACE, "GetIdletime", NULL,
+                         G_VARIANT_TYPE("(t)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                         self->check_cancellable, on_check_idletime, self);
+}
+
+static void
+idle_watch_fired(DbkIdleSource *self)
+{
+  /* While CHECKING or IDLE it tells nothing new (it fires at once when added past it). */
+  if (self->state != STATE_ACTIVE)
+    return;
+  start_check(self, usec_before(dbk_now(), self->threshold));
+}
+
+static void
+user_active(DbkIdleSource *self)
+{
+  switch (self->state) {
+  case STATE_IDLE:
+    self->state = STATE_ACTIVE;
+    emit_active(self);
+    break;
+  case STATE_CHECKING:
+    /* Input before the check's answer: away, and back already. */
+    self->state = STATE_ACTIVE;
+    g_cancellable_cancel(self->check_cancellable);
+    g_clear_object(&self->check_cancellable);
+    emit_idle(self, self->check_since);
+    emit_active(self);
+    break;
+  case STATE_ACTIVE:
+    break;
+  }
+}
+
+static void
+on_idle_watch_added(GObject *source, GAsyncResult *result, gpointer data)
+{
+  PendingAdd *p = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result,
+                                                            &error);
+  DbkIdleSource *self = p->self;
+  guint32 id = 0;
+
+  if (reply != NULL)
+    g_variant_get(reply, "(u)", &id);
+  if (self == NULL) {
+    remove_watch(p->bus, p->owner, id);
+    pending_add_free(p);
+    return;
+  }
+  self->idle_add = NULL;
+  pending_add_free(p);
+  if (self->lost) {
+    remove_watch(self->bus, self->owner, id);
+    return;
+  }
+
+  if (reply == NULL) {
+    g_autofree char *why = g_strdup_printf("GNOME's idle monitor refused an idle watch: %s",
+                                           error->message);
+    report_lost(self, why);
+    return;
+  }
+  if (id == 0) {
+    report_lost(self, "GNOME's idle monitor refused an idle watch");
+    return;
+  }
+  if (self->threshold_changed) {
+    /* Set for a threshold that is already gone. */
+    self->threshold_changed = FALSE;
+    remove_watch(self->bus, self->owner, id);
+    add_idle_watch(self);
+    return;
+  }
+  self->idle_watch = id;
+  if (take_early_fired(self, id))
+    idle_watch_fired(self);
+}
+
+static void
+add_idle_watch(DbkIdleSource *self)
+{
+  self->idle_add = pending_add_new(self);
+  g_dbus_connection_call(self->bus, self->owner, MUTTER_PATH, MUTTER_IFACE, "AddIdleWatch",
+                         g_variant_new("(t)", threshold_to_ms(self->threshold)),
+                         G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                         on_idle_watch_added, self->idle_add);
+}
+
+static void
+on_watch_fired(GDBusConnection *bus, const char *sender, const char *path, const char *iface,
+               const char *signal, GVariant *params, gpointer data)
+{
+  DbkIdleSource *self = data;
+  guint32 id;
+
+  if (self->lost || !g_variant_is_of_type(params, G_VARIANT_TYPE("(u)")))
+    return;
+  g_variant_get(params, "(u)", &id);
+  if (id == 0)
+    return;
+  if (id == self->idle_watch) {
+    idle_watch_fired(self);
+  } else if (id == self->active_watch) {
+    /* User-active watches fire once and are gone. */
+    self->active_watch = 0;
+    user_active(self);
+  } else if (self->idle_add != NULL || self->active_add != NULL) {
+    remember_early_fired(self, id);
+  }
+  /* Otherwise a watch already removed, its signal still on the way. */
+}
+
+static void
+on_name_appeared(GDBusConnection *bus, const char *name, const char *name_owner, gpointer data)
+{
+  DbkIdleSource *self = data;
+
+  if (strcmp(name_owner, self->owner) != 0)
+    report_lost(self, "GNOME's idle monitor restarted, and our watches went with it");
+}
+
+static void
+on_name_vanished(GDBusConnection *bus, const char *name, gpointer data)
+{
+  report_lost(data, MUTTER_NAME " left the session bus");
+}
+
+static GVariant *
+probe_call(GDBusConnection *bus, const char *dest, const char *path, const char *iface,
+           const char *method, GVariant *args, const char *reply_type, GError **error)
+{
+  return g_dbus_connection_call_sync(bus, dest, path, iface, method, args,
+                                     G_VARIANT_TYPE(reply_type), G_DBUS_CALL_FLAGS_NO_AUTO_START,
+                                     PROBE_TIMEOUT_MS, NULL, error);
+}
+
+static void mutter_free(DbkIdleSource *self);
+
+/*
+ * Works when org.gnome.Mutter.IdleMonitor has an owner that answers
+ * GetIdletime and accepts an idle watch at the threshold. The first report
+ * follows from the main loop: active(), or idle(since) when the user is
+ * already idle past the threshold.
+ */
+static DbkIdleSource *
+mutter_new(GDBusConnection *session_bus, GDBusConnection *system_bus, DbkUsec threshold,
+           const DbkIdleListener *listener, void *user_data, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  DbkIdleSource *self;
+  guint64 ms;
+  DbkUsec idle;
+
+  if (session_bus == NULL) {
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "there is no session bus");
+    return NULL;
+  }
+  reply = probe_call(session_bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                     "org.freedesktop.DBus", "GetNameOwner", g_variant_new("(s)", MUTTER_NAME),
+                     "(s)", &local_error);
+  if (reply == NULL) {
+    if (g_error_matches(local_error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
+      g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                  MUTTER_NAME " is not on the session bus");
+    else
+      g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                  "cannot look for " MUTTER_NAME " on the session bus: %s",
+                  local_error->message);
+    return NULL;
+  }
+
+  self = g_new0(DbkIdleSource, 1);
+  self->bus = g_object_ref(session_bus);
+  g_variant_get(reply, "(s)", &self->owner);
+  g_clear_pointer(&reply, g_variant_unref);
+  self->listener = *listener;
+  self->user_data = user_data;
+  self->threshold = threshold;
+  self->state = STATE_ACTIVE;
+
+  /* Before the first watch exists, so that none of its signals is missed. */
+  self->fired_subscription_id = g_dbus_connection_signal_subscribe(
+    self->bus, self->owner, MUTTER_IFACE, "WatchFired", MUTTER_PATH, NULL,
+    G_DBUS_SIGNAL_FLAGS_NONE, on_watch_fired, self, NULL);
+
+  reply = probe_call(self->bus, self->owner, MUTTER_PATH, MUTTER_IFACE, "GetIdletime", NULL,
+                     "(t)", &local_error);
+  if (reply == NULL) {
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                "GNOME's idle monitor does not tell the idle time: %s", local_error->message);
+    mutter_free(self);
+    return NULL;
+  }
+  g_variant_get(reply, "(t)", &ms);
+  g_clear_pointer(&reply, g_variant_unref);
+  idle = ms > G_MAXUINT64 / 1000 ? G_MAXUINT64 : ms * 1000;
+
+  reply = probe_call(self->bus, self->owner, MUTTER_PATH, MUTTER_IFACE, "AddIdleWatch",
+                     g_variant_new("(t)", threshold_to_ms(threshold)), "(u)", &local_error);
+  if (reply != NULL)
+    g_variant_get(reply, "(u)", &self->idle_watch);
+  if (reply == NULL || self->idle_watch == 0) {
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                "GNOME's idle monitor refused an idle watch%s%s",
+                local_error != NULL ? ": " : "", local_error != NULL ? local_error->message : "");
+    mutter_free(self);
+    return NULL;
+  }
+
+  self->name_watch_id = g_bus_watch_name_on_connection(self->bus, MUTTER_NAME,
+                                                       G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                                       on_name_appeared, on_name_vanished, self,
+                                                       NULL);
+
+  /*
+   * Already past the threshold: the new watch fires at once, but only the
+   * idle time says since when, so check now (reported from the main loop).
+   */
+  if (idle >= threshold)
+    start_check(self, usec_before(dbk_now(), idle));
+  self->initial_report_id = g_idle_add_full(G_PRIORITY_DEFAULT, initial_report, self, NULL);
+  return self;
+}
+
+/*
+ * Replaces the idle watch with one at the new threshold. Already idle past
+ * it, the new watch fires at once and the idle report follows; already
+ * reported idle, nothing changes until the next input.
+ */
+static void
+mutter_set_threshold(DbkIdleSource *self, DbkUsec threshold)
+{
+  if (self == NULL || self->lost || threshold == self->threshold)
+    return;
+  self->threshold = threshold;
+  if (self->idle_add != NULL) {
+    self->threshold_changed = TRUE;
+    return;
+  }
+  remove_watch(self->bus, self->owner, self->idle_watch);
+  self->idle_watch = 0;
+  add_idle_watch(self);
+}
+
+/* Removes our watches from Mutter and cancels every call; accepts NULL. */
+static void
+mutter_free(DbkIdleSource *self)
+{
+  if (self == NULL)
+    return;
+  g_cancellable_cancel(self->check_cancellable);
+  /* Their answers remove the watches they name. */
+  if (self->idle_add != NULL)
+    self->idle_add->self = NULL;
+  if (self->active_add != NULL)
+    self->active_add->self = NULL;
+  g_clear_handle_id(&self->initial_report_id, g_source_remove);
+  if (self->fired_subscription_id != 0)
+    g_dbus_connection_signal_unsubscribe(self->bus, self->fired_subscription_id);
+  g_clear_handle_id(&self->name_watch_id, g_bus_unwatch_name);
+  remove_watch(self->bus, self->owner, self->idle_watch);
+  remove_watch(self->bus, self->owner, self->active_watch);
+  g_clear_object(&self->check_cancellable);
+  g_clear_object(&self->bus);
+  g_free(self->owner);
+  g_free(self);
+}
+
+const DbkIdleSourceOps dbk_idle_source_mutter = {
+  .name = "mutter",
+  .new = mutter_new,
+  .set_threshold = mutter_set_threshold,
+  .free = mutter_free,
+};

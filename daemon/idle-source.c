@@ -1,1 +1,52 @@
-/* placeholder: being written */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The registry of idle sources: which ones this deskbreakd was built with,
+ * in the order source=auto tries them (DESIGN §5). A source whose library
+ * is optional is compiled only when meson found it, so its #if lives here
+ * and nowhere else.
+ */
+#include "idle-source.h"
+
+#include <string.h>
+#include <time.h>
+
+static const DbkIdleSourceOps *const sources[] = {
+  /* Event-driven ones first: no polling, exact times. */
+  &dbk_idle_source_mutter,
+  /* wayland (ext-idle-notify-v1) goes here, behind its HAVE_ macro. */
+  &dbk_idle_source_screensaver,
+  /* x11 (XSync IDLETIME) goes here, behind its HAVE_ macro. */
+  /* Coarse: logind only learns of idleness from the desktop, if at all. */
+  &dbk_idle_source_logind,
+  /* Always works: every moment counts as sitting. */
+  &dbk_idle_source_none,
+};
+
+const DbkIdleSourceOps *const *
+dbk_idle_sources(size_t *ret_n)
+{
+  if (ret_n != NULL)
+    *ret_n = G_N_ELEMENTS(sources);
+  return sources;
+}
+
+const DbkIdleSourceOps *
+dbk_idle_source_find(const char *name)
+{
+  if (name == NULL)
+    return NULL;
+  for (size_t i = 0; i < G_N_ELEMENTS(sources); i++)
+    if (strcmp(sources[i]->name, name) == 0)
+      return sources[i];
+  return NULL;
+}
+
+DbkUsec
+dbk_now(void)
+{
+  struct timespec ts;
+
+  /* BOOTTIME keeps counting through suspend: time asleep is time away. */
+  clock_gettime(CLOCK_BOOTTIME, &ts);
+  return (DbkUsec)ts.tv_sec * DBK_USEC_PER_SEC + (DbkUsec)ts.tv_nsec / 1000;
+}

@@ -48,6 +48,12 @@ typedef struct {
   void (*free)(DbkIdleSource *source);
 } DbkIdleSourceOps;
 
+/* The sources, each defined in its own idle-<name>.c. */
+extern const DbkIdleSourceOps dbk_idle_source_mutter;
+extern const DbkIdleSourceOps dbk_idle_source_screensaver;
+extern const DbkIdleSourceOps dbk_idle_source_logind;
+extern const DbkIdleSourceOps dbk_idle_source_none;
+
 /* Every source built into this deskbreakd, in source=auto's probing order. */
 const DbkIdleSourceOps *const *dbk_idle_sources(size_t *ret_n);
 /* A built source by name, or NULL. */
