@@ -20,7 +20,7 @@
 #define DOT " \u00b7 "
 #define DASH " \u2014 "
 
-static const char *empty_strv[] = { NULL };
+static const char *empty_strv[] = {NULL};
 
 /* ---- values and the status snapshot ---- */
 
@@ -78,32 +78,33 @@ static const struct {
   size_t offset;
   unsigned have;
 } known_keys[] = {
-#define K(name, type, have) { #name, type, offsetof(DbkCliStatus, name), have }
-  K(state, FIELD_STRING, 0),
-  K(sitting_usec, FIELD_U64, 0),
-  K(sitting_since, FIELD_I64, 0),
-  K(interval_usec, FIELD_U64, 0),
-  K(break_length_usec, FIELD_U64, DBK_HAVE_BREAK_LENGTH),
-  K(natural_break_usec, FIELD_U64, DBK_HAVE_NATURAL_BREAK),
-  K(snooze_usec, FIELD_U64, DBK_HAVE_SNOOZE),
-  K(remind_again_usec, FIELD_U64, DBK_HAVE_REMIND_AGAIN),
-  K(next_reminder, FIELD_I64, 0),
-  K(snoozed_until, FIELD_I64, 0),
-  K(paused_until, FIELD_I64, 0),
-  K(idle_source, FIELD_STRING, 0),
-  K(idle_source_detail, FIELD_STRING, 0),
-  K(locked, FIELD_BOOL, 0),
-  K(config_path, FIELD_STRING, 0),
-  K(config_error, FIELD_STRING, 0),
-  K(notification_server, FIELD_STRING, DBK_HAVE_NOTIFICATION_SERVER),
-  K(next_stretch, FIELD_STRING, 0),
-  K(stretches, FIELD_STRV, DBK_HAVE_STRETCHES),
-  K(times_shown, FIELD_U32, 0),
-  K(breaks_today, FIELD_U32, DBK_HAVE_TODAY),
-  K(reminders_today, FIELD_U32, DBK_HAVE_TODAY),
-  K(snoozes_today, FIELD_U32, DBK_HAVE_TODAY),
-  K(skips_today, FIELD_U32, DBK_HAVE_TODAY),
-  K(version, FIELD_STRING, 0),
+#define K(name, type, have)                                                                        \
+  { #name, type, offsetof(DbkCliStatus, name), have }
+    K(state, FIELD_STRING, 0),
+    K(sitting_usec, FIELD_U64, 0),
+    K(sitting_since, FIELD_I64, 0),
+    K(interval_usec, FIELD_U64, 0),
+    K(break_length_usec, FIELD_U64, DBK_HAVE_BREAK_LENGTH),
+    K(natural_break_usec, FIELD_U64, DBK_HAVE_NATURAL_BREAK),
+    K(snooze_usec, FIELD_U64, DBK_HAVE_SNOOZE),
+    K(remind_again_usec, FIELD_U64, DBK_HAVE_REMIND_AGAIN),
+    K(next_reminder, FIELD_I64, 0),
+    K(snoozed_until, FIELD_I64, 0),
+    K(paused_until, FIELD_I64, 0),
+    K(idle_source, FIELD_STRING, 0),
+    K(idle_source_detail, FIELD_STRING, 0),
+    K(locked, FIELD_BOOL, 0),
+    K(config_path, FIELD_STRING, 0),
+    K(config_error, FIELD_STRING, 0),
+    K(notification_server, FIELD_STRING, DBK_HAVE_NOTIFICATION_SERVER),
+    K(next_stretch, FIELD_STRING, 0),
+    K(stretches, FIELD_STRV, DBK_HAVE_STRETCHES),
+    K(times_shown, FIELD_U32, 0),
+    K(breaks_today, FIELD_U32, DBK_HAVE_TODAY),
+    K(reminders_today, FIELD_U32, DBK_HAVE_TODAY),
+    K(snoozes_today, FIELD_U32, DBK_HAVE_TODAY),
+    K(skips_today, FIELD_U32, DBK_HAVE_TODAY),
+    K(version, FIELD_STRING, 0),
 #undef K
 };
 
@@ -125,7 +126,7 @@ static void reset_fields(DbkCliStatus *status) {
   status->notification_server = "";
   status->next_stretch = "";
   status->version = "";
-  status->stretches = (const char **) empty_strv;
+  status->stretches = (const char **)empty_strv;
 }
 
 /*
@@ -136,37 +137,37 @@ static int fill_field(void *field, FieldType type, const DbkValue *v, DbkCliStat
   switch (type) {
   case FIELD_U64:
     if (v->kind == DBK_VALUE_UINT)
-      *(uint64_t *) field = v->u;
+      *(uint64_t *)field = v->u;
     else if (v->kind == DBK_VALUE_INT && v->i >= 0)
-      *(uint64_t *) field = (uint64_t) v->i;
+      *(uint64_t *)field = (uint64_t)v->i;
     else
       return 0;
     return 1;
   case FIELD_I64:
     if (v->kind == DBK_VALUE_INT)
-      *(int64_t *) field = v->i;
+      *(int64_t *)field = v->i;
     else if (v->kind == DBK_VALUE_UINT && v->u <= INT64_MAX)
-      *(int64_t *) field = (int64_t) v->u;
+      *(int64_t *)field = (int64_t)v->u;
     else
       return 0;
     return 1;
   case FIELD_U32:
     if (v->kind == DBK_VALUE_UINT && v->u <= UINT32_MAX)
-      *(uint32_t *) field = (uint32_t) v->u;
-    else if (v->kind == DBK_VALUE_INT && v->i >= 0 && v->i <= (int64_t) UINT32_MAX)
-      *(uint32_t *) field = (uint32_t) v->i;
+      *(uint32_t *)field = (uint32_t)v->u;
+    else if (v->kind == DBK_VALUE_INT && v->i >= 0 && v->i <= (int64_t)UINT32_MAX)
+      *(uint32_t *)field = (uint32_t)v->i;
     else
       return 0;
     return 1;
   case FIELD_BOOL:
     if (v->kind != DBK_VALUE_BOOL)
       return 0;
-    *(bool *) field = v->b;
+    *(bool *)field = v->b;
     return 1;
   case FIELD_STRING:
     if (v->kind != DBK_VALUE_STRING)
       return 0;
-    *(const char **) field = v->s;
+    *(const char **)field = v->s;
     return 1;
   case FIELD_STRV: {
     if (v->kind != DBK_VALUE_ARRAY)
@@ -199,7 +200,7 @@ static int refresh_fields(DbkCliStatus *status) {
     for (size_t k = 0; k < sizeof(known_keys) / sizeof(known_keys[0]); k++) {
       if (strcmp(known_keys[k].key, e->key) != 0)
         continue;
-      void *field = (char *) status + known_keys[k].offset;
+      void *field = (char *)status + known_keys[k].offset;
       int r = fill_field(field, known_keys[k].type, &e->value, status);
       if (r < 0)
         return r;
@@ -213,7 +214,7 @@ static int refresh_fields(DbkCliStatus *status) {
 
 void dbk_cli_status_init(DbkCliStatus *status) {
   memset(status, 0, sizeof(*status));
-  status->stretches = (const char **) empty_strv;
+  status->stretches = (const char **)empty_strv;
   reset_fields(status);
 }
 
@@ -251,14 +252,15 @@ int dbk_cli_status_set(DbkCliStatus *status, const char *key, const DbkValue *va
   }
 
   char *key_copy = strdup(key);
-  DbkStatusEntry *entries = key_copy ? realloc(status->entries, (status->n_entries + 1) * sizeof(DbkStatusEntry)) : NULL;
+  DbkStatusEntry *entries =
+      key_copy ? realloc(status->entries, (status->n_entries + 1) * sizeof(DbkStatusEntry)) : NULL;
   if (!entries) {
     free(key_copy);
     dbk_value_clear(&copy);
     return -ENOMEM;
   }
   memmove(&entries[lo + 1], &entries[lo], (status->n_entries - lo) * sizeof(DbkStatusEntry));
-  entries[lo] = (DbkStatusEntry) { .key = key_copy, .value = copy };
+  entries[lo] = (DbkStatusEntry){.key = key_copy, .value = copy};
   status->entries = entries;
   status->n_entries++;
   return refresh_fields(status);
@@ -298,7 +300,7 @@ static size_t utf8_sequence_length(const unsigned char *p) {
 }
 
 void dbk_json_write_string(FILE *out, const char *text) {
-  const unsigned char *p = (const unsigned char *) (text ? text : "");
+  const unsigned char *p = (const unsigned char *)(text ? text : "");
 
   fputc('"', out);
   while (*p) {
@@ -309,12 +311,24 @@ void dbk_json_write_string(FILE *out, const char *text) {
       p++;
     } else if (c < 0x20) {
       switch (c) {
-      case '\b': fputs("\\b", out); break;
-      case '\f': fputs("\\f", out); break;
-      case '\n': fputs("\\n", out); break;
-      case '\r': fputs("\\r", out); break;
-      case '\t': fputs("\\t", out); break;
-      default: fprintf(out, "\\u%04x", c); break;
+      case '\b':
+        fputs("\\b", out);
+        break;
+      case '\f':
+        fputs("\\f", out);
+        break;
+      case '\n':
+        fputs("\\n", out);
+        break;
+      case '\r':
+        fputs("\\r", out);
+        break;
+      case '\t':
+        fputs("\\t", out);
+        break;
+      default:
+        fprintf(out, "\\u%04x", c);
+        break;
       }
       p++;
     } else if (c < 0x80) {
@@ -387,19 +401,19 @@ char *dbk_format_span(int64_t from, int64_t to, char *buf, size_t size) {
 
   if (to > from) {
     /* Round to the second: "10m" rather than "9m 59s" a moment after a 10m snooze began. */
-    uint64_t span = (uint64_t) to - (uint64_t) from;
+    uint64_t span = (uint64_t)to - (uint64_t)from;
     usec = (span + USEC_PER_SEC / 2) / USEC_PER_SEC * USEC_PER_SEC;
   }
   return dbk_duration_format_human(usec, buf, size);
 }
 
 static char *format_usec(uint64_t usec, char *buf, size_t size) {
-  return dbk_format_span(0, usec > INT64_MAX ? INT64_MAX : (int64_t) usec, buf, size);
+  return dbk_format_span(0, usec > INT64_MAX ? INT64_MAX : (int64_t)usec, buf, size);
 }
 
 char *dbk_format_clock(int64_t at, int64_t now, char *buf, size_t size) {
-  time_t at_sec = (time_t) ((at > 0 ? at : 0) / USEC_PER_SEC);
-  time_t now_sec = (time_t) ((now > 0 ? now : 0) / USEC_PER_SEC);
+  time_t at_sec = (time_t)((at > 0 ? at : 0) / USEC_PER_SEC);
+  time_t now_sec = (time_t)((now > 0 ? now : 0) / USEC_PER_SEC);
   struct tm at_tm, now_tm;
   size_t n;
 
@@ -431,7 +445,7 @@ static bool is_now(int64_t at, int64_t now) {
 static void print_sitting_clause(FILE *out, const DbkCliStatus *s) {
   char buf[DBK_DURATION_BUF];
 
-  if (s->sitting_usec >= (uint64_t) USEC_PER_SEC / 2)
+  if (s->sitting_usec >= (uint64_t)USEC_PER_SEC / 2)
     fprintf(out, DOT "sitting for %s", format_usec(s->sitting_usec, buf, sizeof(buf)));
 }
 
@@ -442,11 +456,13 @@ static void print_next_reminder(FILE *out, const DbkCliStatus *s, int64_t now, b
     if (is_now(s->next_reminder, now))
       fputs(DOT "reminder due now", out);
     else
-      fprintf(out, DOT "next reminder in %s", dbk_format_span(now, s->next_reminder, buf, sizeof(buf)));
+      fprintf(out, DOT "next reminder in %s",
+              dbk_format_span(now, s->next_reminder, buf, sizeof(buf)));
     if (with_interval && s->interval_usec > 0)
       fprintf(out, " (every %s)", format_usec(s->interval_usec, every, sizeof(every)));
   } else if (with_interval && s->interval_usec > 0) {
-    fprintf(out, DOT "reminder after %s of sitting", format_usec(s->interval_usec, every, sizeof(every)));
+    fprintf(out, DOT "reminder after %s of sitting",
+            format_usec(s->interval_usec, every, sizeof(every)));
   }
 }
 
@@ -460,7 +476,7 @@ static void print_headline(FILE *out, const DbkCliStatus *s, int64_t now) {
   const char *state = s->state;
 
   if (strcmp(state, "sitting") == 0) {
-    if (s->sitting_usec < (uint64_t) USEC_PER_SEC / 2)
+    if (s->sitting_usec < (uint64_t)USEC_PER_SEC / 2)
       fputs("Just sat down", out);
     else
       fprintf(out, "Sitting for %s", format_usec(s->sitting_usec, buf, sizeof(buf)));
@@ -476,12 +492,13 @@ static void print_headline(FILE *out, const DbkCliStatus *s, int64_t now) {
   } else if (strcmp(state, "away") == 0) {
     fputs("Away" DOT "sitting time starts again when you're back", out);
     if (s->interval_usec > 0)
-      fprintf(out, " (reminder after %s of sitting)", format_usec(s->interval_usec, buf, sizeof(buf)));
+      fprintf(out, " (reminder after %s of sitting)",
+              format_usec(s->interval_usec, buf, sizeof(buf)));
     fputc('\n', out);
 
   } else if (strcmp(state, "due") == 0) {
     fputs("Time for a break", out);
-    if (s->sitting_usec >= (uint64_t) USEC_PER_SEC / 2)
+    if (s->sitting_usec >= (uint64_t)USEC_PER_SEC / 2)
       fprintf(out, DASH "sitting for %s", format_usec(s->sitting_usec, buf, sizeof(buf)));
     if (s->times_shown >= 2)
       fprintf(out, " (reminded %" PRIu32 " times)", s->times_shown);
@@ -624,7 +641,8 @@ void dbk_format_snoozed(FILE *out, uint64_t usec, int64_t until, int64_t now) {
     dbk_format_span(now, until, buf, sizeof(buf));
   else
     format_usec(usec, buf, sizeof(buf));
-  fprintf(out, "Snoozed for %s, until %s\n", buf, dbk_format_clock(until, now, clock, sizeof(clock)));
+  fprintf(out, "Snoozed for %s, until %s\n", buf,
+          dbk_format_clock(until, now, clock, sizeof(clock)));
 }
 
 void dbk_format_paused(FILE *out, uint64_t usec, int64_t now) {
@@ -634,7 +652,7 @@ void dbk_format_paused(FILE *out, uint64_t usec, int64_t now) {
     fputs("Paused until you resume (deskbreak resume)\n", out);
     return;
   }
-  int64_t until = usec > (uint64_t) (INT64_MAX - now) ? INT64_MAX : now + (int64_t) usec;
+  int64_t until = usec > (uint64_t)(INT64_MAX - now) ? INT64_MAX : now + (int64_t)usec;
   fprintf(out, "Paused for %s, until %s\n", format_usec(usec, buf, sizeof(buf)),
           dbk_format_clock(until, now, clock, sizeof(clock)));
 }
@@ -653,12 +671,13 @@ void dbk_format_stretch_list(FILE *out, const DbkStretch *stretches, size_t n,
   int width = 2;
 
   for (size_t i = 0; i < n; i++)
-    if ((int) strlen(stretches[i].id) > width)
-      width = (int) strlen(stretches[i].id);
+    if ((int)strlen(stretches[i].id) > width)
+      width = (int)strlen(stretches[i].id);
 
   for (size_t i = 0; i < n; i++) {
     const DbkStretch *st = &stretches[i];
-    fprintf(out, "%c %-*s  %s\n", strv_contains(rotation, st->id) ? '*' : ' ', width, st->id, st->title);
+    fprintf(out, "%c %-*s  %s\n", strv_contains(rotation, st->id) ? '*' : ' ', width, st->id,
+            st->title);
     if (st->hold)
       fprintf(out, "  %-*s  %s\n", width, "", st->hold);
   }
@@ -673,7 +692,8 @@ void dbk_format_stretch_list(FILE *out, const DbkStretch *stretches, size_t n,
 
   fputc('\n', out);
   if (rotation_is_default)
-    fputs("* = the default rotation; deskbreakd is not running, so your config is not known.\n", out);
+    fputs("* = the default rotation; deskbreakd is not running, so your config is not known.\n",
+          out);
   else
     fputs("* = in the rotation, suggested in turn.\n", out);
   fputs("Change it with stretches= under [notify] in the config file (deskbreak config path);\n"

@@ -34,7 +34,7 @@
 #define _cleanup_(f) __attribute__((cleanup(f)))
 
 static inline void freep(void *p) {
-  free(*(void **) p);
+  free(*(void **)p);
 }
 
 extern const char dbk_default_config_text[];
@@ -72,7 +72,8 @@ static void log_error(const char *fmt, ...) {
 }
 
 /* Prints the error and the one-line hint; returns EXIT_USAGE. */
-static int usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static int usage_error(const char *command, const char *fmt, ...) {
   va_list ap;
 
@@ -89,7 +90,7 @@ static int64_t now_realtime(void) {
   struct timespec ts;
 
   clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* ---- D-Bus ---- */
@@ -97,24 +98,18 @@ static int64_t now_realtime(void) {
 /* The errors that mean nobody is there to answer, as opposed to a refusal. */
 static bool error_is_unreachable(const sd_bus_error *error) {
   static const char *const prefixes[] = {
-    "org.freedesktop.DBus.Error.Spawn.", /* activation failed */
-    "org.freedesktop.systemd1.",         /* activation through systemd failed */
-    "System.Error.",                     /* a local errno, from the connection */
+      "org.freedesktop.DBus.Error.Spawn.", /* activation failed */
+      "org.freedesktop.systemd1.",         /* activation through systemd failed */
+      "System.Error.",                     /* a local errno, from the connection */
   };
 
   if (!sd_bus_error_is_set(error))
     return true;
-  if (sd_bus_error_has_names(error,
-                             SD_BUS_ERROR_SERVICE_UNKNOWN,
-                             SD_BUS_ERROR_NAME_HAS_NO_OWNER,
-                             SD_BUS_ERROR_NO_REPLY,
-                             SD_BUS_ERROR_TIMEOUT,
-                             "org.freedesktop.DBus.Error.TimedOut",
-                             SD_BUS_ERROR_DISCONNECTED,
-                             SD_BUS_ERROR_NO_SERVER,
-                             SD_BUS_ERROR_NO_NETWORK,
-                             SD_BUS_ERROR_BAD_ADDRESS,
-                             SD_BUS_ERROR_AUTH_FAILED))
+  if (sd_bus_error_has_names(error, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER,
+                             SD_BUS_ERROR_NO_REPLY, SD_BUS_ERROR_TIMEOUT,
+                             "org.freedesktop.DBus.Error.TimedOut", SD_BUS_ERROR_DISCONNECTED,
+                             SD_BUS_ERROR_NO_SERVER, SD_BUS_ERROR_NO_NETWORK,
+                             SD_BUS_ERROR_BAD_ADDRESS, SD_BUS_ERROR_AUTH_FAILED))
     return true;
   for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
     if (strncmp(error->name, prefixes[i], strlen(prefixes[i])) == 0)
@@ -128,7 +123,8 @@ static const char *start_command(void) {
 
   /* Without a systemd user manager, `systemctl --user` cannot help. */
   if (runtime_dir && *runtime_dir &&
-      (size_t) snprintf(manager, sizeof(manager), "%s/systemd/private", runtime_dir) < sizeof(manager) &&
+      (size_t)snprintf(manager, sizeof(manager), "%s/systemd/private", runtime_dir) <
+          sizeof(manager) &&
       access(manager, F_OK) == 0)
     return "systemctl --user start deskbreak";
   return "deskbreakd &";
@@ -139,8 +135,9 @@ static const char *start_command(void) {
  * unreachable (with the command that starts it), else 1 with its message.
  */
 static int report_call_error(int r, const sd_bus_error *error) {
-  const char *text = sd_bus_error_is_set(error) ? (error->message && *error->message ? error->message : error->name)
-                                                : strerror(-r);
+  const char *text = sd_bus_error_is_set(error)
+                         ? (error->message && *error->message ? error->message : error->name)
+                         : strerror(-r);
 
   if (error_is_unreachable(error)) {
     log_error("cannot reach deskbreakd: %s", text);
@@ -163,15 +160,19 @@ static int bus_connect(sd_bus_error *error) {
   const char *address = getenv("DBUS_SESSION_BUS_ADDRESS");
   const char *runtime_dir = getenv("XDG_RUNTIME_DIR");
   if (address && *address)
-    return sd_bus_error_setf(error, SD_BUS_ERROR_NO_SERVER, "no session bus at %s: %s", address, strerror(-r));
+    return sd_bus_error_setf(error, SD_BUS_ERROR_NO_SERVER, "no session bus at %s: %s", address,
+                             strerror(-r));
   if (runtime_dir && *runtime_dir)
-    return sd_bus_error_setf(error, SD_BUS_ERROR_NO_SERVER, "no session bus at %s/bus: %s", runtime_dir, strerror(-r));
-  return sd_bus_error_setf(error, SD_BUS_ERROR_NO_SERVER,
-                           "no session bus: neither DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR is set");
+    return sd_bus_error_setf(error, SD_BUS_ERROR_NO_SERVER, "no session bus at %s/bus: %s",
+                             runtime_dir, strerror(-r));
+  return sd_bus_error_setf(
+      error, SD_BUS_ERROR_NO_SERVER,
+      "no session bus: neither DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR is set");
 }
 
 /* Calls `method` with arguments `types`, …; the reply in `ret_reply` if wanted. */
-static int call_daemon(const char *method, sd_bus_error *error, sd_bus_message **ret_reply, const char *types, ...) {
+static int call_daemon(const char *method, sd_bus_error *error, sd_bus_message **ret_reply,
+                       const char *types, ...) {
   _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
   va_list ap;
   int r;
@@ -206,26 +207,44 @@ static int read_basic(sd_bus_message *m, char type, DbkValue *ret) {
     double d;
     const char *s;
   } v;
-  DbkValue value = { .kind = DBK_VALUE_BOOL };
+  DbkValue value = {.kind = DBK_VALUE_BOOL};
   int r;
 
   r = sd_bus_message_read_basic(m, type, &v);
   if (r <= 0)
     return r;
   switch (type) {
-  case 'y': value = (DbkValue) { .kind = DBK_VALUE_UINT, .u = v.y }; break;
-  case 'b': value = (DbkValue) { .kind = DBK_VALUE_BOOL, .b = v.b != 0 }; break;
-  case 'n': value = (DbkValue) { .kind = DBK_VALUE_INT, .i = v.n }; break;
-  case 'q': value = (DbkValue) { .kind = DBK_VALUE_UINT, .u = v.q }; break;
-  case 'i': value = (DbkValue) { .kind = DBK_VALUE_INT, .i = v.i }; break;
-  case 'u': value = (DbkValue) { .kind = DBK_VALUE_UINT, .u = v.u }; break;
-  case 'x': value = (DbkValue) { .kind = DBK_VALUE_INT, .i = v.x }; break;
-  case 't': value = (DbkValue) { .kind = DBK_VALUE_UINT, .u = v.t }; break;
-  case 'd': value = (DbkValue) { .kind = DBK_VALUE_DOUBLE, .d = v.d }; break;
+  case 'y':
+    value = (DbkValue){.kind = DBK_VALUE_UINT, .u = v.y};
+    break;
+  case 'b':
+    value = (DbkValue){.kind = DBK_VALUE_BOOL, .b = v.b != 0};
+    break;
+  case 'n':
+    value = (DbkValue){.kind = DBK_VALUE_INT, .i = v.n};
+    break;
+  case 'q':
+    value = (DbkValue){.kind = DBK_VALUE_UINT, .u = v.q};
+    break;
+  case 'i':
+    value = (DbkValue){.kind = DBK_VALUE_INT, .i = v.i};
+    break;
+  case 'u':
+    value = (DbkValue){.kind = DBK_VALUE_UINT, .u = v.u};
+    break;
+  case 'x':
+    value = (DbkValue){.kind = DBK_VALUE_INT, .i = v.x};
+    break;
+  case 't':
+    value = (DbkValue){.kind = DBK_VALUE_UINT, .u = v.t};
+    break;
+  case 'd':
+    value = (DbkValue){.kind = DBK_VALUE_DOUBLE, .d = v.d};
+    break;
   case 's':
   case 'o':
   case 'g':
-    value = (DbkValue) { .kind = DBK_VALUE_STRING, .s = strdup(v.s) };
+    value = (DbkValue){.kind = DBK_VALUE_STRING, .s = strdup(v.s)};
     if (!value.s)
       return -ENOMEM;
     break;
@@ -246,7 +265,7 @@ static bool is_json_basic(char type) {
  * 0 when its type is not a basic one or an array of one: it is skipped.
  */
 static int read_variant(sd_bus_message *m, DbkValue *ret) {
-  _cleanup_(dbk_value_clear) DbkValue value = { .kind = DBK_VALUE_ARRAY };
+  _cleanup_(dbk_value_clear) DbkValue value = {.kind = DBK_VALUE_ARRAY};
   const char *contents;
   int r;
 
@@ -292,7 +311,7 @@ static int read_variant(sd_bus_message *m, DbkValue *ret) {
   if (r < 0)
     return r;
   *ret = value;
-  value = (DbkValue) { .kind = DBK_VALUE_BOOL };
+  value = (DbkValue){.kind = DBK_VALUE_BOOL};
   return 1;
 }
 
@@ -309,7 +328,7 @@ static int get_status(DbkCliStatus *status, sd_bus_error *error) {
   if (r < 0)
     goto bad_reply;
   for (;;) {
-    _cleanup_(dbk_value_clear) DbkValue value = { .kind = DBK_VALUE_BOOL };
+    _cleanup_(dbk_value_clear) DbkValue value = {.kind = DBK_VALUE_BOOL};
     const char *key;
 
     r = sd_bus_message_enter_container(reply, 'e', "sv");
@@ -350,11 +369,11 @@ bad_reply:
  * Returns 0 or EXIT_USAGE (message printed).
  */
 static int take_args(const char *command, int argc, char **argv, int max, const char **ret_args) {
-  const char *args[2] = { NULL, NULL };
+  const char *args[2] = {NULL, NULL};
   int n = 0;
   bool options_end = false;
 
-  assert(max >= 0 && max <= (int) (sizeof(args) / sizeof(args[0])));
+  assert(max >= 0 && max <= (int)(sizeof(args) / sizeof(args[0])));
   for (int i = 1; i < argc; i++) {
     if (!options_end && strcmp(argv[i], "--") == 0) {
       options_end = true;
@@ -381,11 +400,15 @@ static int take_duration(const char *command, const char *text, uint64_t *ret_us
     if (r == -ERANGE)
       return usage_error(command, "duration '%s' is too long", text);
     if (r < 0)
-      return usage_error(command, "invalid duration '%s': write it like 45s, 10m, 1h30m or 90min (a bare number is minutes)", text);
+      return usage_error(command,
+                         "invalid duration '%s': write it like 45s, 10m, 1h30m or 90min (a bare "
+                         "number is minutes)",
+                         text);
     /* 0 would ask for the default; say so rather than do it silently. */
     if (usec == 0)
       return usage_error(command, "duration must be more than 0; leave it out %s",
-                         strcmp(command, "pause") == 0 ? "to pause until resume" : "for the configured snooze");
+                         strcmp(command, "pause") == 0 ? "to pause until resume"
+                                                       : "for the configured snooze");
   }
   *ret_usec = usec;
   return 0;
@@ -540,7 +563,7 @@ static int run_stretches(int argc, char **argv) {
   _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
   _cleanup_(dbk_cli_status_clear) DbkCliStatus status;
   char defaults[] = DBK_DEFAULT_STRETCHES;
-  const char *default_rotation[16] = { NULL };
+  const char *default_rotation[16] = {NULL};
   const DbkStretch *catalogue;
   size_t n, n_default = 0;
   int r;
@@ -677,7 +700,7 @@ static int run_config_check(int argc, char **argv) {
   daemon = getenv("DESKBREAKD");
   if (!daemon || !*daemon)
     daemon = DESKBREAK_BINDIR "/deskbreakd";
-  char *child_argv[] = { (char *) daemon, (char *) "--check-config", (char *) path, NULL };
+  char *child_argv[] = {(char *)daemon, (char *)"--check-config", (char *)path, NULL};
 
   fflush(stdout);
   r = posix_spawnp(&pid, daemon, NULL, NULL, child_argv, environ);
@@ -713,9 +736,9 @@ static int run_config(int argc, char **argv) {
     const char *name;
     int (*run)(int argc, char **argv);
   } verbs[] = {
-    { "path", run_config_path },
-    { "check", run_config_check },
-    { "default", run_config_default },
+      {"path", run_config_path},
+      {"check", run_config_check},
+      {"default", run_config_default},
   };
 
   if (argc < 2)
@@ -740,25 +763,27 @@ typedef struct {
 #define DURATION_HELP "\nDURATION: 45s, 10m, 1h30m, 90min; a bare number is minutes.\n"
 
 static const Command commands[] = {
-  { "status", run_status, "status [--json] [--verbose|-v]",
-    "Show sitting time, the state and when the next reminder comes.\n"
-    "  --json         one JSON object with every GetStatus key (see deskbreak(1))\n"
-    "  -v, --verbose  add the idle source, config file, notification server,\n"
-    "                 today's counts and the daemon's version\n" },
-  { "snooze", run_snooze, "snooze [DURATION]",
-    "No reminder for DURATION (default: the configured snooze); sitting time\n"
-    "keeps counting.\n" DURATION_HELP },
-  { "pause", run_pause, "pause [DURATION]",
-    "No reminders for DURATION, or until `deskbreak resume` without one.\n" DURATION_HELP },
-  { "resume", run_resume, "resume", "End a pause or a snooze.\n" },
-  { "break", run_break, "break", "Count a break now: sitting time starts again.\n" },
-  { "reload", run_reload, "reload", "Read the config file again.\n" },
-  { "stretches", run_stretches, "stretches", "List the stretches; * marks the ones in the rotation.\n" },
-  { "stretch", run_stretch, "stretch [NAME]", "Show a stretch in full (default: the next one suggested).\n" },
-  { "config", run_config, "config path|check [PATH]|default",
-    "  path           the config file in use\n"
-    "  check [PATH]   check a config file (default: the one in use)\n"
-    "  default        print the default config file\n" },
+    {"status", run_status, "status [--json] [--verbose|-v]",
+     "Show sitting time, the state and when the next reminder comes.\n"
+     "  --json         one JSON object with every GetStatus key (see deskbreak(1))\n"
+     "  -v, --verbose  add the idle source, config file, notification server,\n"
+     "                 today's counts and the daemon's version\n"},
+    {"snooze", run_snooze, "snooze [DURATION]",
+     "No reminder for DURATION (default: the configured snooze); sitting time\n"
+     "keeps counting.\n" DURATION_HELP},
+    {"pause", run_pause, "pause [DURATION]",
+     "No reminders for DURATION, or until `deskbreak resume` without one.\n" DURATION_HELP},
+    {"resume", run_resume, "resume", "End a pause or a snooze.\n"},
+    {"break", run_break, "break", "Count a break now: sitting time starts again.\n"},
+    {"reload", run_reload, "reload", "Read the config file again.\n"},
+    {"stretches", run_stretches, "stretches",
+     "List the stretches; * marks the ones in the rotation.\n"},
+    {"stretch", run_stretch, "stretch [NAME]",
+     "Show a stretch in full (default: the next one suggested).\n"},
+    {"config", run_config, "config path|check [PATH]|default",
+     "  path           the config file in use\n"
+     "  check [PATH]   check a config file (default: the one in use)\n"
+     "  default        print the default config file\n"},
 };
 
 static void print_help(FILE *out) {
@@ -782,9 +807,7 @@ static void print_help(FILE *out) {
         "\n"
         "Options:\n"
         "  -h, --help             show help (also after a command)\n"
-        "  --version              show the version\n"
-        DURATION_HELP
-        "\n"
+        "  --version              show the version\n" DURATION_HELP "\n"
         "Exit status: 0 ok, 1 refused by deskbreakd, 2 usage error, 3 deskbreakd\n"
         "not reachable. See deskbreak(1).\n",
         out);
@@ -802,7 +825,7 @@ static const Command *find_command(const char *name) {
 }
 
 static int dispatch(int argc, char **argv) {
-  static char *status_argv[] = { (char *) "status", NULL };
+  static char *status_argv[] = {(char *)"status", NULL};
   const Command *command;
 
   /* Plain `deskbreak` is `deskbreak status`. */

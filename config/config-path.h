@@ -13,5 +13,6 @@
  */
 char *dbk_config_path_lookup(void);
 
-/* $XDG_CONFIG_HOME/deskbreak/deskbreak.conf whether or not it exists; malloc()ed, NULL without a home. */
+/* $XDG_CONFIG_HOME/deskbreak/deskbreak.conf whether or not it exists; malloc()ed, NULL without a
+ * home. */
 char *dbk_config_path_user(void);

@@ -44,12 +44,9 @@ static const DurationKey duration_keys[] = {
 };
 
 static const char *const source_names[] = {
-    [DBK_SOURCE_AUTO] = "auto",
-    [DBK_SOURCE_MUTTER] = "mutter",
-    [DBK_SOURCE_WAYLAND] = "wayland",
-    [DBK_SOURCE_SCREENSAVER] = "screensaver",
-    [DBK_SOURCE_X11] = "x11",
-    [DBK_SOURCE_LOGIND] = "logind",
+    [DBK_SOURCE_AUTO] = "auto",       [DBK_SOURCE_MUTTER] = "mutter",
+    [DBK_SOURCE_WAYLAND] = "wayland", [DBK_SOURCE_SCREENSAVER] = "screensaver",
+    [DBK_SOURCE_X11] = "x11",         [DBK_SOURCE_LOGIND] = "logind",
     [DBK_SOURCE_NONE] = "none",
 };
 
@@ -88,8 +85,7 @@ void dbk_config_free(DbkConfig *config) {
 gboolean dbk_config_equal(const DbkConfig *a, const DbkConfig *b) {
   return a->interval == b->interval && a->break_length == b->break_length &&
          a->natural_break == b->natural_break && a->snooze == b->snooze &&
-         a->remind_again == b->remind_again && a->urgency == b->urgency &&
-         a->source == b->source &&
+         a->remind_again == b->remind_again && a->urgency == b->urgency && a->source == b->source &&
          g_strv_equal((const char *const *)a->stretches, (const char *const *)b->stretches);
 }
 
@@ -218,8 +214,8 @@ static void load_timer(GKeyFile *file, const char *path, DbkConfig *config, GPtr
   dbk_duration_format(config->interval, interval, sizeof(interval));
   if (have_break_length && config->break_length >= config->interval) {
     g_autofree char *value = get_value(file, "timer", "break-length");
-    add_problem(errors, path, "timer", "break-length", value,
-                "must be less than interval (%s)", interval);
+    add_problem(errors, path, "timer", "break-length", value, "must be less than interval (%s)",
+                interval);
     have_break_length = FALSE;
   }
   if (!have_break_length) {
@@ -230,8 +226,8 @@ static void load_timer(GKeyFile *file, const char *path, DbkConfig *config, GPtr
     if (config->break_length >= config->interval) {
       g_autofree char *value = get_value(file, "timer", "interval");
       dbk_duration_format(config->break_length, length, sizeof(length));
-      add_problem(errors, path, "timer", "interval", value,
-                  "must be longer than break-length (%s)", length);
+      add_problem(errors, path, "timer", "interval", value, "must be longer than break-length (%s)",
+                  length);
       config->interval = DEFAULT_INTERVAL;
       config->break_length = DEFAULT_BREAK_LENGTH;
     }

@@ -37,8 +37,8 @@ typedef struct {
   uint64_t snooze;        /* default for snooze, 1m .. 24h */
   uint64_t remind_again;  /* repeat an ignored reminder, 0 = never, else 1m .. 24h */
   /* [notify] */
-  char **stretches;       /* rotation: ids, NULL-terminated, at least one */
-  DbkUrgency urgency;     /* urgency of the first showing */
+  char **stretches;   /* rotation: ids, NULL-terminated, at least one */
+  DbkUrgency urgency; /* urgency of the first showing */
   /* [idle] */
   DbkSourceKind source;
 } DbkConfig;

@@ -15,12 +15,24 @@ static const struct {
   const char *name;
   uint64_t usec;
 } units[] = {
-    {"s", USEC_PER_SEC},         {"sec", USEC_PER_SEC},          {"secs", USEC_PER_SEC},
-    {"second", USEC_PER_SEC},    {"seconds", USEC_PER_SEC},      {"m", 60 * USEC_PER_SEC},
-    {"min", 60 * USEC_PER_SEC},  {"mins", 60 * USEC_PER_SEC},    {"minute", 60 * USEC_PER_SEC},
-    {"minutes", 60 * USEC_PER_SEC}, {"h", 3600 * USEC_PER_SEC},  {"hr", 3600 * USEC_PER_SEC},
-    {"hrs", 3600 * USEC_PER_SEC}, {"hour", 3600 * USEC_PER_SEC}, {"hours", 3600 * USEC_PER_SEC},
-    {"d", 86400 * USEC_PER_SEC}, {"day", 86400 * USEC_PER_SEC},  {"days", 86400 * USEC_PER_SEC},
+    {"s", USEC_PER_SEC},
+    {"sec", USEC_PER_SEC},
+    {"secs", USEC_PER_SEC},
+    {"second", USEC_PER_SEC},
+    {"seconds", USEC_PER_SEC},
+    {"m", 60 * USEC_PER_SEC},
+    {"min", 60 * USEC_PER_SEC},
+    {"mins", 60 * USEC_PER_SEC},
+    {"minute", 60 * USEC_PER_SEC},
+    {"minutes", 60 * USEC_PER_SEC},
+    {"h", 3600 * USEC_PER_SEC},
+    {"hr", 3600 * USEC_PER_SEC},
+    {"hrs", 3600 * USEC_PER_SEC},
+    {"hour", 3600 * USEC_PER_SEC},
+    {"hours", 3600 * USEC_PER_SEC},
+    {"d", 86400 * USEC_PER_SEC},
+    {"day", 86400 * USEC_PER_SEC},
+    {"days", 86400 * USEC_PER_SEC},
 };
 
 static bool unit_lookup(const char *name, size_t len, uint64_t *ret_usec) {

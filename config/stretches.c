@@ -12,68 +12,74 @@
 #define SAFETY "Go gently and never force it; stop at sharp or shooting pain, numbness or tingling."
 
 static const DbkStretch builtin[] = {
-  {
-    .id = "bruegger",
-    .title = "Bruegger's relief position",
-    .steps = {
-      "Sit on the front edge of your chair, knees apart, feet turned slightly out.",
-      "Let your arms hang, palms facing forward; roll your shoulders back and down.",
-      "Tuck your chin in and sit tall.",
+    {
+        .id = "bruegger",
+        .title = "Bruegger's relief position",
+        .steps =
+            {
+                "Sit on the front edge of your chair, knees apart, feet turned slightly out.",
+                "Let your arms hang, palms facing forward; roll your shoulders back and down.",
+                "Tuck your chin in and sit tall.",
+            },
+        .hold = "Hold about 30 s, breathing slowly.",
+        .safety = NULL,
     },
-    .hold = "Hold about 30 s, breathing slowly.",
-    .safety = NULL,
-  },
-  {
-    .id = "doorway",
-    .title = "Doorway stretch",
-    .steps = {
-      "Stand in a doorway, forearms on the frame, elbows at shoulder height.",
-      "Step one foot forward and lean in until your chest feels the stretch.",
+    {
+        .id = "doorway",
+        .title = "Doorway stretch",
+        .steps =
+            {
+                "Stand in a doorway, forearms on the frame, elbows at shoulder height.",
+                "Step one foot forward and lean in until your chest feels the stretch.",
+            },
+        .hold = "Hold about 30 s, then step back slowly.",
+        .safety = SAFETY,
     },
-    .hold = "Hold about 30 s, then step back slowly.",
-    .safety = SAFETY,
-  },
-  {
-    .id = "wall-angels",
-    .title = "Wall angels",
-    .steps = {
-      "Stand with your back to a wall, arms bent in a W against it.",
-      "Slide your arms slowly up and down, keeping them touching the wall.",
+    {
+        .id = "wall-angels",
+        .title = "Wall angels",
+        .steps =
+            {
+                "Stand with your back to a wall, arms bent in a W against it.",
+                "Slide your arms slowly up and down, keeping them touching the wall.",
+            },
+        .hold = "Repeat about 15 times.",
+        .safety = SAFETY,
     },
-    .hold = "Repeat about 15 times.",
-    .safety = SAFETY,
-  },
-  {
-    .id = "backrest-extension",
-    .title = "Chair backrest extension",
-    .steps = {
-      "Sit back in your chair, hands behind your head to support it.",
-      "Breathe out and lean back slowly over the top of the backrest.",
+    {
+        .id = "backrest-extension",
+        .title = "Chair backrest extension",
+        .steps =
+            {
+                "Sit back in your chair, hands behind your head to support it.",
+                "Breathe out and lean back slowly over the top of the backrest.",
+            },
+        .hold = "Hold a breath or two, sit up, and repeat 3 to 5 times.",
+        .safety = SAFETY,
     },
-    .hold = "Hold a breath or two, sit up, and repeat 3 to 5 times.",
-    .safety = SAFETY,
-  },
-  {
-    .id = "seated-twist",
-    .title = "Seated twist",
-    .steps = {
-      "Slide your hips forward on the seat and sit tall.",
-      "Hold the chair and turn your upper body slowly to one side, no jerking.",
-      "Come back to the middle, then turn to the other side.",
+    {
+        .id = "seated-twist",
+        .title = "Seated twist",
+        .steps =
+            {
+                "Slide your hips forward on the seat and sit tall.",
+                "Hold the chair and turn your upper body slowly to one side, no jerking.",
+                "Come back to the middle, then turn to the other side.",
+            },
+        .hold = "Hold each side about 15 s, breathing slowly.",
+        .safety = SAFETY,
     },
-    .hold = "Hold each side about 15 s, breathing slowly.",
-    .safety = SAFETY,
-  },
-  {
-    .id = "reach-and-squeeze",
-    .title = "Reach and squeeze",
-    .steps = {
-      "Stand up and reach both arms toward the ceiling.",
-      "Lower your elbows and squeeze your shoulder blades together.",
+    {
+        .id = "reach-and-squeeze",
+        .title = "Reach and squeeze",
+        .steps =
+            {
+                "Stand up and reach both arms toward the ceiling.",
+                "Lower your elbows and squeeze your shoulder blades together.",
+            },
+        .hold = "Hold the squeeze a few seconds; repeat 3 times.",
+        .safety = NULL,
     },
-    .hold = "Hold the squeeze a few seconds; repeat 3 times.",
-    .safety = NULL,
-  },
 };
 
 const DbkStretch *dbk_stretches_builtin(size_t *ret_n) {

@@ -45,8 +45,7 @@ static void on_dir_changed(GFileMonitor *monitor, GFile *file, GFile *other_file
 static void watch_dir(DbkConfigWatch *watch, const char *dir) {
   g_autoptr(GFile) file = g_file_new_for_path(dir);
   g_autoptr(GError) error = NULL;
-  GFileMonitor *monitor =
-      g_file_monitor_directory(file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+  GFileMonitor *monitor = g_file_monitor_directory(file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
   if (!monitor) {
     g_message("Cannot watch %s for config changes: %s, ignoring", dir, error->message);
     return;

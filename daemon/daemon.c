@@ -165,8 +165,9 @@ static const DbkIdleListener idle_listener = {
 
 static gboolean try_source(DbkDaemon *d, const DbkIdleSourceOps *ops, GString *passed) {
   g_autoptr(GError) error = NULL;
-  DbkIdleSource *source = ops->new(d->session_bus, d->system_bus,
-                                   dbk_engine_idle_threshold(&d->engine), &idle_listener, d, &error);
+  DbkIdleSource *source =
+      ops->new (d->session_bus, d->system_bus, dbk_engine_idle_threshold(&d->engine),
+                &idle_listener, d, &error);
   if (!source) {
     g_string_append_printf(passed, "%s%s: %s", passed->len ? "; " : "", ops->name,
                            error ? error->message : "unavailable");
@@ -207,8 +208,9 @@ static void select_source(DbkDaemon *d) {
   g_free(d->source_detail);
   d->source_detail = g_string_free(g_steal_pointer(&passed), FALSE);
   if (found)
-    g_message("Idle source: %s%s%s%s", d->source_ops->name, *d->source_detail ? " (passed over: " : "",
-              d->source_detail, *d->source_detail ? ")" : "");
+    g_message("Idle source: %s%s%s%s", d->source_ops->name,
+              *d->source_detail ? " (passed over: " : "", d->source_detail,
+              *d->source_detail ? ")" : "");
   else
     g_warning("No idle source works here: %s", d->source_detail);
 }
@@ -435,8 +437,9 @@ GVariant *dbk_daemon_get_status(DbkDaemon *d) {
                         g_variant_new_string(dbk_state_to_string(dbk_engine_state(e))));
   g_variant_builder_add(&b, "{sv}", "sitting_usec",
                         g_variant_new_uint64(dbk_engine_sitting(e, now)));
-  g_variant_builder_add(&b, "{sv}", "sitting_since",
-                        g_variant_new_int64(e->in_session ? dbk_daemon_to_unix(e->sitting_since) : 0));
+  g_variant_builder_add(
+      &b, "{sv}", "sitting_since",
+      g_variant_new_int64(e->in_session ? dbk_daemon_to_unix(e->sitting_since) : 0));
   g_variant_builder_add(&b, "{sv}", "interval_usec", g_variant_new_uint64(d->config->interval));
   g_variant_builder_add(&b, "{sv}", "break_length_usec",
                         g_variant_new_uint64(d->config->break_length));
@@ -463,7 +466,8 @@ GVariant *dbk_daemon_get_status(DbkDaemon *d) {
   g_variant_builder_add(&b, "{sv}", "next_stretch", g_variant_new_string(stretch->id));
   g_variant_builder_add(&b, "{sv}", "stretches",
                         g_variant_new_strv((const char *const *)d->config->stretches, -1));
-  g_variant_builder_add(&b, "{sv}", "times_shown", g_variant_new_uint32(e->due ? e->times_shown : 0));
+  g_variant_builder_add(&b, "{sv}", "times_shown",
+                        g_variant_new_uint32(e->due ? e->times_shown : 0));
   g_variant_builder_add(&b, "{sv}", "breaks_today", g_variant_new_uint32(counts->breaks));
   g_variant_builder_add(&b, "{sv}", "reminders_today", g_variant_new_uint32(counts->reminders));
   g_variant_builder_add(&b, "{sv}", "snoozes_today", g_variant_new_uint32(counts->snoozes));

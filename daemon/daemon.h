@@ -39,9 +39,9 @@ typedef struct {
   guint name_id;
   gboolean name_owned;
 
-  DbkConfig *config;   /* the last good config */
-  char *config_path;   /* where it came from; NULL = built-in defaults */
-  char *config_error;  /* "" when none */
+  DbkConfig *config;  /* the last good config */
+  char *config_path;  /* where it came from; NULL = built-in defaults */
+  char *config_error; /* "" when none */
   DbkConfigWatch *config_watch;
 
   DbkEngine engine;
@@ -58,7 +58,7 @@ typedef struct {
   DbkSessionWatch *session_watch;
   DbkNotifier *notifier;
 
-  unsigned rotation_pos;        /* next index into config->stretches */
+  unsigned rotation_pos;         /* next index into config->stretches */
   const DbkStretch *due_stretch; /* the stretch of the reminder showing */
   DbkDayCounts today;
 } DbkDaemon;

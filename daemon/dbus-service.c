@@ -10,8 +10,8 @@
 
 #include "build-config.h"
 
-static void return_out_of_range(GDBusMethodInvocation *invocation, const char *what,
-                                DbkUsec value, DbkUsec min, DbkUsec max, const char *zero) {
+static void return_out_of_range(GDBusMethodInvocation *invocation, const char *what, DbkUsec value,
+                                DbkUsec min, DbkUsec max, const char *zero) {
   char v[DBK_DURATION_BUF], lo[DBK_DURATION_BUF], hi[DBK_DURATION_BUF];
   dbk_duration_format(min, lo, sizeof(lo));
   dbk_duration_format(max, hi, sizeof(hi));
@@ -30,8 +30,8 @@ static gboolean handle_get_status(DbkDaemon1 *service, GDBusMethodInvocation *in
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-static gboolean handle_snooze(DbkDaemon1 *service, GDBusMethodInvocation *invocation,
-                              guint64 usec, DbkDaemon *d) {
+static gboolean handle_snooze(DbkDaemon1 *service, GDBusMethodInvocation *invocation, guint64 usec,
+                              DbkDaemon *d) {
   if (usec == 0)
     usec = d->config->snooze;
   else if (usec < DBK_SNOOZE_MIN || usec > DBK_SNOOZE_MAX) {
@@ -47,8 +47,7 @@ static gboolean handle_snooze(DbkDaemon1 *service, GDBusMethodInvocation *invoca
 static gboolean handle_pause(DbkDaemon1 *service, GDBusMethodInvocation *invocation, guint64 usec,
                              DbkDaemon *d) {
   if (usec != 0 && (usec < DBK_PAUSE_MIN || usec > DBK_PAUSE_MAX)) {
-    return_out_of_range(invocation, "A pause", usec, DBK_PAUSE_MIN, DBK_PAUSE_MAX,
-                        "until Resume");
+    return_out_of_range(invocation, "A pause", usec, DBK_PAUSE_MIN, DBK_PAUSE_MAX, "until Resume");
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   }
   dbk_daemon_pause(d, usec);

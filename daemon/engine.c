@@ -355,9 +355,12 @@ const char *dbk_state_to_string(DbkState state) {
 
 const char *dbk_break_kind_to_string(DbkBreakKind how) {
   static const char *const names[] = {
-      [DBK_BREAK_BREAK_LENGTH] = "break-length", [DBK_BREAK_ACTION] = "action",
-      [DBK_BREAK_COMMAND] = "command",           [DBK_BREAK_NATURAL] = "natural",
-      [DBK_BREAK_LOCK] = "lock",                 [DBK_BREAK_SUSPEND] = "suspend",
+      [DBK_BREAK_BREAK_LENGTH] = "break-length",
+      [DBK_BREAK_ACTION] = "action",
+      [DBK_BREAK_COMMAND] = "command",
+      [DBK_BREAK_NATURAL] = "natural",
+      [DBK_BREAK_LOCK] = "lock",
+      [DBK_BREAK_SUSPEND] = "suspend",
   };
   if ((unsigned)how >= sizeof(names) / sizeof(names[0]))
     return "unknown";

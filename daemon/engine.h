@@ -82,22 +82,22 @@ typedef struct {
   bool in_session;       /* a sitting session is in progress */
   DbkUsec sitting_since; /* its start */
 
-  bool idle;             /* the idle source says: no input since idle_since */
+  bool idle; /* the idle source says: no input since idle_since */
   DbkUsec idle_since;
-  bool locked;           /* screen locked since locked_since */
+  bool locked; /* screen locked since locked_since */
   DbkUsec locked_since;
-  bool asleep;           /* machine suspended since asleep_since */
+  bool asleep; /* machine suspended since asleep_since */
   DbkUsec asleep_since;
 
-  bool due;              /* a reminder is showing */
-  DbkUsec due_since;     /* first shown */
-  DbkUsec last_shown;    /* last shown (first or repeat) */
+  bool due;           /* a reminder is showing */
+  DbkUsec due_since;  /* first shown */
+  DbkUsec last_shown; /* last shown (first or repeat) */
   unsigned times_shown;
 
   DbkUsec snoozed_until; /* 0 = not snoozed */
   DbkUsec skipped_until; /* Skip: no reminder before this; 0 = none */
   bool paused;
-  DbkUsec paused_until;  /* DBK_USEC_INFINITY = until resume */
+  DbkUsec paused_until; /* DBK_USEC_INFINITY = until resume */
 } DbkEngine;
 
 void dbk_engine_init(DbkEngine *e, const DbkTimerSettings *settings);

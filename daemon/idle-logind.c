@@ -39,9 +39,7 @@ struct DbkIdleSource {
 };
 
 /* Once; the last thing any callback does, as the daemon may free us in it. */
-static void
-report_lost(DbkIdleSource *self, const char *why)
-{
+static void report_lost(DbkIdleSource *self, const char *why) {
   if (self->lost)
     return;
   self->lost = TRUE;
@@ -51,16 +49,14 @@ report_lost(DbkIdleSource *self, const char *why)
 }
 
 /* Tells the listener the hint, if it changed since the last report. */
-static void
-report_hint(DbkIdleSource *self)
-{
+static void report_hint(DbkIdleSource *self) {
   if (self->idle_hint) {
     DbkUsec since;
 
     if (self->reported == REPORTED_IDLE)
       return;
-    since = dbk_logind_monotonic_to_boottime(self->idle_since_monotonic,
-                                             dbk_logind_now_monotonic(), dbk_now());
+    since = dbk_logind_monotonic_to_boottime(self->idle_since_monotonic, dbk_logind_now_monotonic(),
+                                             dbk_now());
     self->reported = REPORTED_IDLE;
     self->listener.idle(self->user_data, since);
   } else {
@@ -75,9 +71,7 @@ report_hint(DbkIdleSource *self)
  * Takes IdleHint and IdleSinceHintMonotonic from a property dictionary
  * (a{sv}); returns which of the two it held, as bits 1 and 2.
  */
-static unsigned
-read_properties(DbkIdleSource *self, GVariant *dict)
-{
+static unsigned read_properties(DbkIdleSource *self, GVariant *dict) {
   unsigned found = 0;
   gboolean hint;
   guint64 since;
@@ -93,12 +87,10 @@ read_properties(DbkIdleSource *self, GVariant *dict)
   return found;
 }
 
-static void
-on_get_all(GObject *source, GAsyncResult *result, gpointer data)
-{
+static void on_get_all(GObject *source, GAsyncResult *result, gpointer data) {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result,
-                                                            &error);
+  g_autoptr(GVariant) reply =
+      g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
   g_autoptr(GVariant) dict = NULL;
   DbkIdleSource *self = data;
 
@@ -115,20 +107,16 @@ on_get_all(GObject *source, GAsyncResult *result, gpointer data)
 }
 
 /* Reads both properties afresh, for a change that did not carry them. */
-static void
-refresh(DbkIdleSource *self)
-{
+static void refresh(DbkIdleSource *self) {
   g_dbus_connection_call(self->bus, DBK_LOGIND_BUS_NAME, self->session_path,
                          "org.freedesktop.DBus.Properties", "GetAll",
-                         g_variant_new("(s)", DBK_LOGIND_SESSION_IFACE),
-                         G_VARIANT_TYPE("(a{sv})"), G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
-                         self->cancellable, on_get_all, self);
+                         g_variant_new("(s)", DBK_LOGIND_SESSION_IFACE), G_VARIANT_TYPE("(a{sv})"),
+                         G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, self->cancellable, on_get_all, self);
 }
 
-static void
-on_properties_changed(GDBusConnection *bus, const char *sender, const char *path,
-                      const char *iface, const char *signal, GVariant *params, gpointer data)
-{
+static void on_properties_changed(GDBusConnection *bus, const char *sender, const char *path,
+                                  const char *iface, const char *signal, GVariant *params,
+                                  gpointer data) {
   DbkIdleSource *self = data;
   g_autoptr(GVariant) changed = NULL;
   g_autofree const char **invalidated = NULL;
@@ -157,10 +145,9 @@ on_properties_changed(GDBusConnection *bus, const char *sender, const char *path
   report_hint(self);
 }
 
-static void
-on_session_removed(GDBusConnection *bus, const char *sender, const char *path,
-                   const char *iface, const char *signal, GVariant *params, gpointer data)
-{
+static void on_session_removed(GDBusConnection *bus, const char *sender, const char *path,
+                               const char *iface, const char *signal, GVariant *params,
+                               gpointer data) {
   DbkIdleSource *self = data;
   const char *removed_path;
 
@@ -171,15 +158,11 @@ on_session_removed(GDBusConnection *bus, const char *sender, const char *path,
     report_lost(self, "the login session ended");
 }
 
-static void
-on_name_vanished(GDBusConnection *bus, const char *name, gpointer data)
-{
+static void on_name_vanished(GDBusConnection *bus, const char *name, gpointer data) {
   report_lost(data, DBK_LOGIND_BUS_NAME " left the system bus");
 }
 
-static gboolean
-initial_report(gpointer data)
-{
+static gboolean initial_report(gpointer data) {
   DbkIdleSource *self = data;
 
   self->initial_report_id = 0;
@@ -193,10 +176,9 @@ static void logind_free(DbkIdleSource *self);
  * Works when there is a system bus and logind knows a session of ours that
  * has an IdleHint. The first report follows from the main loop.
  */
-static DbkIdleSource *
-logind_new(GDBusConnection *session_bus, GDBusConnection *system_bus, DbkUsec threshold,
-           const DbkIdleListener *listener, void *user_data, GError **error)
-{
+static DbkIdleSource *logind_new(GDBusConnection *session_bus, GDBusConnection *system_bus,
+                                 DbkUsec threshold, const DbkIdleListener *listener,
+                                 void *user_data, GError **error) {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) dict = NULL;
@@ -220,18 +202,17 @@ logind_new(GDBusConnection *session_bus, GDBusConnection *system_bus, DbkUsec th
 
   /* Subscribed before the first reading, so that no change falls between. */
   self->properties_subscription_id = g_dbus_connection_signal_subscribe(
-    self->bus, DBK_LOGIND_BUS_NAME, "org.freedesktop.DBus.Properties", "PropertiesChanged",
-    self->session_path, DBK_LOGIND_SESSION_IFACE, G_DBUS_SIGNAL_FLAGS_NONE,
-    on_properties_changed, self, NULL);
+      self->bus, DBK_LOGIND_BUS_NAME, "org.freedesktop.DBus.Properties", "PropertiesChanged",
+      self->session_path, DBK_LOGIND_SESSION_IFACE, G_DBUS_SIGNAL_FLAGS_NONE, on_properties_changed,
+      self, NULL);
   self->removed_subscription_id = g_dbus_connection_signal_subscribe(
-    self->bus, DBK_LOGIND_BUS_NAME, DBK_LOGIND_MANAGER_IFACE, "SessionRemoved",
-    DBK_LOGIND_MANAGER_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_session_removed, self, NULL);
+      self->bus, DBK_LOGIND_BUS_NAME, DBK_LOGIND_MANAGER_IFACE, "SessionRemoved",
+      DBK_LOGIND_MANAGER_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_session_removed, self, NULL);
 
-  reply = g_dbus_connection_call_sync(self->bus, DBK_LOGIND_BUS_NAME, self->session_path,
-                                      "org.freedesktop.DBus.Properties", "GetAll",
-                                      g_variant_new("(s)", DBK_LOGIND_SESSION_IFACE),
-                                      G_VARIANT_TYPE("(a{sv})"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
-                                      1000, NULL, &local_error);
+  reply = g_dbus_connection_call_sync(
+      self->bus, DBK_LOGIND_BUS_NAME, self->session_path, "org.freedesktop.DBus.Properties",
+      "GetAll", g_variant_new("(s)", DBK_LOGIND_SESSION_IFACE), G_VARIANT_TYPE("(a{sv})"),
+      G_DBUS_CALL_FLAGS_NO_AUTO_START, 1000, NULL, &local_error);
   if (reply == NULL) {
     g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read login session %s: %s",
                 self->session_path, local_error->message);
@@ -240,29 +221,25 @@ logind_new(GDBusConnection *session_bus, GDBusConnection *system_bus, DbkUsec th
   }
   dict = g_variant_get_child_value(reply, 0);
   if (!(read_properties(self, dict) & 1)) {
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                "login session %s has no IdleHint", self->session_path);
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "login session %s has no IdleHint",
+                self->session_path);
     logind_free(self);
     return NULL;
   }
 
-  self->name_watch_id = g_bus_watch_name_on_connection(self->bus, DBK_LOGIND_BUS_NAME,
-                                                       G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
-                                                       on_name_vanished, self, NULL);
+  self->name_watch_id =
+      g_bus_watch_name_on_connection(self->bus, DBK_LOGIND_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                     NULL, on_name_vanished, self, NULL);
   self->initial_report_id = g_idle_add_full(G_PRIORITY_DEFAULT, initial_report, self, NULL);
   return self;
 }
 
 /* logind's hint comes after the desktop's own delay: the threshold has no say. */
-static void
-logind_set_threshold(DbkIdleSource *self, DbkUsec threshold)
-{
+static void logind_set_threshold(DbkIdleSource *self, DbkUsec threshold) {
 }
 
 /* Unsubscribes and cancels a reading in flight; accepts NULL. */
-static void
-logind_free(DbkIdleSource *self)
-{
+static void logind_free(DbkIdleSource *self) {
   if (self == NULL)
     return;
   g_cancellable_cancel(self->cancellable);
@@ -279,8 +256,8 @@ logind_free(DbkIdleSource *self)
 }
 
 const DbkIdleSourceOps dbk_idle_source_logind = {
-  .name = "logind",
-  .new = logind_new,
-  .set_threshold = logind_set_threshold,
-  .free = logind_free,
+    .name = "logind",
+    .new = logind_new,
+    .set_threshold = logind_set_threshold,
+    .free = logind_free,
 };

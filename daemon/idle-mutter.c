@@ -87,24 +87,18 @@ static void add_idle_watch(DbkIdleSource *self);
 static void user_active(DbkIdleSource *self);
 
 /* Mutter counts milliseconds; rounding up keeps the watch from firing early. */
-static guint64
-threshold_to_ms(DbkUsec threshold)
-{
+static guint64 threshold_to_ms(DbkUsec threshold) {
   guint64 ms = threshold / 1000 + (threshold % 1000 != 0);
 
   return CLAMP(ms, 1, G_MAXUINT32);
 }
 
 /* `now` − `ago`, kept > 0 as the engine wants its times. */
-static DbkUsec
-usec_before(DbkUsec now, DbkUsec ago)
-{
+static DbkUsec usec_before(DbkUsec now, DbkUsec ago) {
   return ago < now ? now - ago : 1;
 }
 
-static void
-remove_watch(GDBusConnection *bus, const char *owner, guint32 id)
-{
+static void remove_watch(GDBusConnection *bus, const char *owner, guint32 id) {
   if (id == 0)
     return;
   /* No callback, so no reply is asked for: nothing to do either way. */
@@ -113,9 +107,7 @@ remove_watch(GDBusConnection *bus, const char *owner, guint32 id)
                          NULL);
 }
 
-static PendingAdd *
-pending_add_new(DbkIdleSource *self)
-{
+static PendingAdd *pending_add_new(DbkIdleSource *self) {
   PendingAdd *p = g_new0(PendingAdd, 1);
 
   p->self = self;
@@ -124,25 +116,19 @@ pending_add_new(DbkIdleSource *self)
   return p;
 }
 
-static void
-pending_add_free(PendingAdd *p)
-{
+static void pending_add_free(PendingAdd *p) {
   g_object_unref(p->bus);
   g_free(p->owner);
   g_free(p);
 }
 
-static void
-remember_early_fired(DbkIdleSource *self, guint32 id)
-{
+static void remember_early_fired(DbkIdleSource *self, guint32 id) {
   memmove(&self->early_fired[1], &self->early_fired[0],
           sizeof(self->early_fired) - sizeof(self->early_fired[0]));
   self->early_fired[0] = id;
 }
 
-static gboolean
-take_early_fired(DbkIdleSource *self, guint32 id)
-{
+static gboolean take_early_fired(DbkIdleSource *self, guint32 id) {
   for (size_t i = 0; i < G_N_ELEMENTS(self->early_fired); i++) {
     if (self->early_fired[i] == id) {
       self->early_fired[i] = 0;
@@ -153,18 +139,14 @@ take_early_fired(DbkIdleSource *self, guint32 id)
 }
 
 /* Only changes reach the listener. */
-static void
-emit_idle(DbkIdleSource *self, DbkUsec since)
-{
+static void emit_idle(DbkIdleSource *self, DbkUsec since) {
   if (self->reported == REPORTED_IDLE)
     return;
   self->reported = REPORTED_IDLE;
   self->listener.idle(self->user_data, since);
 }
 
-static void
-emit_active(DbkIdleSource *self)
-{
+static void emit_active(DbkIdleSource *self) {
   if (self->reported == REPORTED_ACTIVE)
     return;
   self->reported = REPORTED_ACTIVE;
@@ -172,9 +154,7 @@ emit_active(DbkIdleSource *self)
 }
 
 /* Once; the last thing any callback does, as the daemon may free us in it. */
-static void
-report_lost(DbkIdleSource *self, const char *why)
-{
+static void report_lost(DbkIdleSource *self, const char *why) {
   if (self->lost)
     return;
   self->lost = TRUE;
@@ -183,9 +163,7 @@ report_lost(DbkIdleSource *self, const char *why)
   self->listener.lost(self->user_data, why);
 }
 
-static gboolean
-initial_report(gpointer data)
-{
+static gboolean initial_report(gpointer data) {
   DbkIdleSource *self = data;
 
   self->initial_report_id = 0;
@@ -195,13 +173,11 @@ initial_report(gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-on_active_watch_added(GObject *source, GAsyncResult *result, gpointer data)
-{
+static void on_active_watch_added(GObject *source, GAsyncResult *result, gpointer data) {
   PendingAdd *p = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result,
-                                                            &error);
+  g_autoptr(GVariant) reply =
+      g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
   DbkIdleSource *self = p->self;
   guint32 id = 0;
 
@@ -220,8 +196,8 @@ on_active_watch_added(GObject *source, GAsyncResult *result, gpointer data)
   }
 
   if (reply == NULL) {
-    g_autofree char *why = g_strdup_printf("GNOME's idle monitor refused a user-active watch: %s",
-                                           error->message);
+    g_autofree char *why =
+        g_strdup_printf("GNOME's idle monitor refused a user-active watch: %s", error->message);
     report_lost(self, why);
     return;
   }
@@ -242,9 +218,7 @@ on_active_watch_added(GObject *source, GAsyncResult *result, gpointer data)
 }
 
 /* A user-active watch, unless one is there or on its way. */
-static void
-add_active_watch(DbkIdleSource *self)
-{
+static void add_active_watch(DbkIdleSource *self) {
   if (self->active_watch != 0 || self->active_add != NULL)
     return;
   self->active_add = pending_add_new(self);
@@ -253,12 +227,10 @@ add_active_watch(DbkIdleSource *self)
                          on_active_watch_added, self->active_add);
 }
 
-static void
-on_check_idletime(GObject *source, GAsyncResult *result, gpointer data)
-{
+static void on_check_idletime(GObject *source, GAsyncResult *result, gpointer data) {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result,
-                                                            &error);
+  g_autoptr(GVariant) reply =
+      g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
   DbkIdleSource *self = data;
   DbkUsec now, idle;
   guint64 ms;
@@ -299,9 +271,7 @@ on_check_idletime(GObject *source, GAsyncResult *result, gpointer data)
 }
 
 /* Idleness reached the threshold, as far as the watch tells: make sure. */
-static void
-start_check(DbkIdleSource *self, DbkUsec since)
-{
+static void start_check(DbkIdleSource *self, DbkUsec since) {
   self->state = STATE_CHECKING;
   self->check_threshold = self->threshold;
   self->check_since = since;
@@ -310,22 +280,18 @@ start_check(DbkIdleSource *self, DbkUsec since)
   g_clear_object(&self->check_cancellable);
   self->check_cancellable = g_cancellable_new();
   g_dbus_connection_call(self->bus, self->owner, MUTTER_PATH, MUTTER_IFACE, "GetIdletime", NULL,
-                         G_VARIANT_TYPE("(t)"), G_DBUS_CALL_FLAGS_NONE, -1,
-                         self->check_cancellable, on_check_idletime, self);
+                         G_VARIANT_TYPE("(t)"), G_DBUS_CALL_FLAGS_NONE, -1, self->check_cancellable,
+                         on_check_idletime, self);
 }
 
-static void
-idle_watch_fired(DbkIdleSource *self)
-{
+static void idle_watch_fired(DbkIdleSource *self) {
   /* While CHECKING or IDLE it tells nothing new (it fires at once when added past it). */
   if (self->state != STATE_ACTIVE)
     return;
   start_check(self, usec_before(dbk_now(), self->threshold));
 }
 
-static void
-user_active(DbkIdleSource *self)
-{
+static void user_active(DbkIdleSource *self) {
   switch (self->state) {
   case STATE_IDLE:
     self->state = STATE_ACTIVE;
@@ -344,13 +310,11 @@ user_active(DbkIdleSource *self)
   }
 }
 
-static void
-on_idle_watch_added(GObject *source, GAsyncResult *result, gpointer data)
-{
+static void on_idle_watch_added(GObject *source, GAsyncResult *result, gpointer data) {
   PendingAdd *p = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result,
-                                                            &error);
+  g_autoptr(GVariant) reply =
+      g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
   DbkIdleSource *self = p->self;
   guint32 id = 0;
 
@@ -369,8 +333,8 @@ on_idle_watch_added(GObject *source, GAsyncResult *result, gpointer data)
   }
 
   if (reply == NULL) {
-    g_autofree char *why = g_strdup_printf("GNOME's idle monitor refused an idle watch: %s",
-                                           error->message);
+    g_autofree char *why =
+        g_strdup_printf("GNOME's idle monitor refused an idle watch: %s", error->message);
     report_lost(self, why);
     return;
   }
@@ -390,9 +354,7 @@ on_idle_watch_added(GObject *source, GAsyncResult *result, gpointer data)
     idle_watch_fired(self);
 }
 
-static void
-add_idle_watch(DbkIdleSource *self)
-{
+static void add_idle_watch(DbkIdleSource *self) {
   self->idle_add = pending_add_new(self);
   g_dbus_connection_call(self->bus, self->owner, MUTTER_PATH, MUTTER_IFACE, "AddIdleWatch",
                          g_variant_new("(t)", threshold_to_ms(self->threshold)),
@@ -400,10 +362,8 @@ add_idle_watch(DbkIdleSource *self)
                          on_idle_watch_added, self->idle_add);
 }
 
-static void
-on_watch_fired(GDBusConnection *bus, const char *sender, const char *path, const char *iface,
-               const char *signal, GVariant *params, gpointer data)
-{
+static void on_watch_fired(GDBusConnection *bus, const char *sender, const char *path,
+                           const char *iface, const char *signal, GVariant *params, gpointer data) {
   DbkIdleSource *self = data;
   guint32 id;
 
@@ -424,25 +384,21 @@ on_watch_fired(GDBusConnection *bus, const char *sender, const char *path, const
   /* Otherwise a watch already removed, its signal still on the way. */
 }
 
-static void
-on_name_appeared(GDBusConnection *bus, const char *name, const char *name_owner, gpointer data)
-{
+static void on_name_appeared(GDBusConnection *bus, const char *name, const char *name_owner,
+                             gpointer data) {
   DbkIdleSource *self = data;
 
   if (strcmp(name_owner, self->owner) != 0)
     report_lost(self, "GNOME's idle monitor restarted, and our watches went with it");
 }
 
-static void
-on_name_vanished(GDBusConnection *bus, const char *name, gpointer data)
-{
+static void on_name_vanished(GDBusConnection *bus, const char *name, gpointer data) {
   report_lost(data, MUTTER_NAME " left the session bus");
 }
 
-static GVariant *
-probe_call(GDBusConnection *bus, const char *dest, const char *path, const char *iface,
-           const char *method, GVariant *args, const char *reply_type, GError **error)
-{
+static GVariant *probe_call(GDBusConnection *bus, const char *dest, const char *path,
+                            const char *iface, const char *method, GVariant *args,
+                            const char *reply_type, GError **error) {
   return g_dbus_connection_call_sync(bus, dest, path, iface, method, args,
                                      G_VARIANT_TYPE(reply_type), G_DBUS_CALL_FLAGS_NO_AUTO_START,
                                      PROBE_TIMEOUT_MS, NULL, error);
@@ -456,10 +412,9 @@ static void mutter_free(DbkIdleSource *self);
  * follows from the main loop: active(), or idle(since) when the user is
  * already idle past the threshold.
  */
-static DbkIdleSource *
-mutter_new(GDBusConnection *session_bus, GDBusConnection *system_bus, DbkUsec threshold,
-           const DbkIdleListener *listener, void *user_data, GError **error)
-{
+static DbkIdleSource *mutter_new(GDBusConnection *session_bus, GDBusConnection *system_bus,
+                                 DbkUsec threshold, const DbkIdleListener *listener,
+                                 void *user_data, GError **error) {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GVariant) reply = NULL;
   DbkIdleSource *self;
@@ -479,8 +434,7 @@ mutter_new(GDBusConnection *session_bus, GDBusConnection *system_bus, DbkUsec th
                   MUTTER_NAME " is not on the session bus");
     else
       g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                  "cannot look for " MUTTER_NAME " on the session bus: %s",
-                  local_error->message);
+                  "cannot look for " MUTTER_NAME " on the session bus: %s", local_error->message);
     return NULL;
   }
 
@@ -495,11 +449,11 @@ mutter_new(GDBusConnection *session_bus, GDBusConnection *system_bus, DbkUsec th
 
   /* Before the first watch exists, so that none of its signals is missed. */
   self->fired_subscription_id = g_dbus_connection_signal_subscribe(
-    self->bus, self->owner, MUTTER_IFACE, "WatchFired", MUTTER_PATH, NULL,
-    G_DBUS_SIGNAL_FLAGS_NONE, on_watch_fired, self, NULL);
+      self->bus, self->owner, MUTTER_IFACE, "WatchFired", MUTTER_PATH, NULL,
+      G_DBUS_SIGNAL_FLAGS_NONE, on_watch_fired, self, NULL);
 
-  reply = probe_call(self->bus, self->owner, MUTTER_PATH, MUTTER_IFACE, "GetIdletime", NULL,
-                     "(t)", &local_error);
+  reply = probe_call(self->bus, self->owner, MUTTER_PATH, MUTTER_IFACE, "GetIdletime", NULL, "(t)",
+                     &local_error);
   if (reply == NULL) {
     g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
                 "GNOME's idle monitor does not tell the idle time: %s", local_error->message);
@@ -516,16 +470,15 @@ mutter_new(GDBusConnection *session_bus, GDBusConnection *system_bus, DbkUsec th
     g_variant_get(reply, "(u)", &self->idle_watch);
   if (reply == NULL || self->idle_watch == 0) {
     g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                "GNOME's idle monitor refused an idle watch%s%s",
-                local_error != NULL ? ": " : "", local_error != NULL ? local_error->message : "");
+                "GNOME's idle monitor refused an idle watch%s%s", local_error != NULL ? ": " : "",
+                local_error != NULL ? local_error->message : "");
     mutter_free(self);
     return NULL;
   }
 
-  self->name_watch_id = g_bus_watch_name_on_connection(self->bus, MUTTER_NAME,
-                                                       G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                                       on_name_appeared, on_name_vanished, self,
-                                                       NULL);
+  self->name_watch_id =
+      g_bus_watch_name_on_connection(self->bus, MUTTER_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                     on_name_appeared, on_name_vanished, self, NULL);
 
   /*
    * Already past the threshold: the new watch fires at once, but only the
@@ -542,9 +495,7 @@ mutter_new(GDBusConnection *session_bus, GDBusConnection *system_bus, DbkUsec th
  * it, the new watch fires at once and the idle report follows; already
  * reported idle, nothing changes until the next input.
  */
-static void
-mutter_set_threshold(DbkIdleSource *self, DbkUsec threshold)
-{
+static void mutter_set_threshold(DbkIdleSource *self, DbkUsec threshold) {
   if (self == NULL || self->lost || threshold == self->threshold)
     return;
   self->threshold = threshold;
@@ -558,9 +509,7 @@ mutter_set_threshold(DbkIdleSource *self, DbkUsec threshold)
 }
 
 /* Removes our watches from Mutter and cancels every call; accepts NULL. */
-static void
-mutter_free(DbkIdleSource *self)
-{
+static void mutter_free(DbkIdleSource *self) {
   if (self == NULL)
     return;
   g_cancellable_cancel(self->check_cancellable);
@@ -582,8 +531,8 @@ mutter_free(DbkIdleSource *self)
 }
 
 const DbkIdleSourceOps dbk_idle_source_mutter = {
-  .name = "mutter",
-  .new = mutter_new,
-  .set_threshold = mutter_set_threshold,
-  .free = mutter_free,
+    .name = "mutter",
+    .new = mutter_new,
+    .set_threshold = mutter_set_threshold,
+    .free = mutter_free,
 };

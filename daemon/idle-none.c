@@ -12,9 +12,7 @@ struct DbkIdleSource {
   guint report_id; /* the one report, from the main loop */
 };
 
-static gboolean
-report_active(gpointer data)
-{
+static gboolean report_active(gpointer data) {
   DbkIdleSource *self = data;
 
   self->report_id = 0;
@@ -23,10 +21,9 @@ report_active(gpointer data)
 }
 
 /* Always works: reports active() once, from the main loop, and never idle. */
-static DbkIdleSource *
-none_new(GDBusConnection *session_bus, GDBusConnection *system_bus, DbkUsec threshold,
-         const DbkIdleListener *listener, void *user_data, GError **error)
-{
+static DbkIdleSource *none_new(GDBusConnection *session_bus, GDBusConnection *system_bus,
+                               DbkUsec threshold, const DbkIdleListener *listener, void *user_data,
+                               GError **error) {
   DbkIdleSource *self = g_new0(DbkIdleSource, 1);
 
   self->listener = *listener;
@@ -36,15 +33,11 @@ none_new(GDBusConnection *session_bus, GDBusConnection *system_bus, DbkUsec thre
 }
 
 /* Nothing to watch: the threshold changes nothing. */
-static void
-none_set_threshold(DbkIdleSource *self, DbkUsec threshold)
-{
+static void none_set_threshold(DbkIdleSource *self, DbkUsec threshold) {
 }
 
 /* Drops the pending first report, if any; accepts NULL. */
-static void
-none_free(DbkIdleSource *self)
-{
+static void none_free(DbkIdleSource *self) {
   if (self == NULL)
     return;
   g_clear_handle_id(&self->report_id, g_source_remove);
@@ -52,8 +45,8 @@ none_free(DbkIdleSource *self)
 }
 
 const DbkIdleSourceOps dbk_idle_source_none = {
-  .name = "none",
-  .new = none_new,
-  .set_threshold = none_set_threshold,
-  .free = none_free,
+    .name = "none",
+    .new = none_new,
+    .set_threshold = none_set_threshold,
+    .free = none_free,
 };

@@ -86,24 +86,18 @@ struct DbkIdleSource {
 
 static void poll_now(DbkIdleSource *self);
 
-static DbkUsec
-usec_before(DbkUsec now, DbkUsec ago)
-{
+static DbkUsec usec_before(DbkUsec now, DbkUsec ago) {
   return ago < now ? now - ago : 1;
 }
 
-static void
-emit_idle(DbkIdleSource *self, DbkUsec since)
-{
+static void emit_idle(DbkIdleSource *self, DbkUsec since) {
   if (self->reported == REPORTED_IDLE)
     return;
   self->reported = REPORTED_IDLE;
   self->listener.idle(self->user_data, since);
 }
 
-static void
-emit_active(DbkIdleSource *self)
-{
+static void emit_active(DbkIdleSource *self) {
   if (self->reported == REPORTED_ACTIVE)
     return;
   self->reported = REPORTED_ACTIVE;
@@ -111,9 +105,7 @@ emit_active(DbkIdleSource *self)
 }
 
 /* Once; the last thing any callback does, as the daemon may free us in it. */
-static void
-report_lost(DbkIdleSource *self, const char *why)
-{
+static void report_lost(DbkIdleSource *self, const char *why) {
   if (self->lost)
     return;
   self->lost = TRUE;
@@ -123,9 +115,7 @@ report_lost(DbkIdleSource *self, const char *why)
   self->listener.lost(self->user_data, why);
 }
 
-static gboolean
-on_poll_timeout(gpointer data)
-{
+static gboolean on_poll_timeout(gpointer data) {
   DbkIdleSource *self = data;
 
   self->poll_timeout_id = 0;
@@ -134,16 +124,13 @@ on_poll_timeout(gpointer data)
 }
 
 /* The one timer, re-armed to fire `delay` µs from now. */
-static void
-arm_poll(DbkIdleSource *self, DbkUsec delay)
-{
+static void arm_poll(DbkIdleSource *self, DbkUsec delay) {
   g_clear_handle_id(&self->poll_timeout_id, g_source_remove);
   delay = MAX(delay, MIN_POLL_DELAY);
   if (delay >= SECONDS_TIMER_FROM) {
     DbkUsec s = delay / DBK_USEC_PER_SEC + (delay % DBK_USEC_PER_SEC != 0);
 
-    self->poll_timeout_id = g_timeout_add_seconds((guint)MIN(s, G_MAXUINT), on_poll_timeout,
-                                                  self);
+    self->poll_timeout_id = g_timeout_add_seconds((guint)MIN(s, G_MAXUINT), on_poll_timeout, self);
   } else {
     DbkUsec ms = delay / 1000 + (delay % 1000 != 0);
 
@@ -152,9 +139,7 @@ arm_poll(DbkIdleSource *self, DbkUsec delay)
 }
 
 /* When the next reading could tell something new. */
-static DbkUsec
-next_poll_delay(const DbkIdleSource *self, gint64 now_mono)
-{
+static DbkUsec next_poll_delay(const DbkIdleSource *self, gint64 now_mono) {
   if (self->idle) {
     DbkUsec away = (DbkUsec)MAX(now_mono - self->idle_since_mono, 0);
 
@@ -174,9 +159,7 @@ next_poll_delay(const DbkIdleSource *self, gint64 now_mono)
  * tells the listener what changed. `came_back` and `went_idle` can both
  * happen in one reading: a short touch between two polls while away.
  */
-static void
-take_reading(DbkIdleSource *self, DbkUsec idle, gboolean report)
-{
+static void take_reading(DbkIdleSource *self, DbkUsec idle, gboolean report) {
   DbkUsec now = dbk_now();
   gint64 now_mono = g_get_monotonic_time();
   gboolean came_back = FALSE;
@@ -208,12 +191,10 @@ take_reading(DbkIdleSource *self, DbkUsec idle, gboolean report)
     emit_active(self);
 }
 
-static void
-on_poll_reply(GObject *source, GAsyncResult *result, gpointer data)
-{
+static void on_poll_reply(GObject *source, GAsyncResult *result, gpointer data) {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result,
-                                                            &error);
+  g_autoptr(GVariant) reply =
+      g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
   DbkIdleSource *self = data;
   guint32 ms;
 
@@ -234,9 +215,7 @@ on_poll_reply(GObject *source, GAsyncResult *result, gpointer data)
   take_reading(self, (DbkUsec)ms * 1000, TRUE);
 }
 
-static void
-poll_now(DbkIdleSource *self)
-{
+static void poll_now(DbkIdleSource *self) {
   if (self->polling || self->lost)
     return;
   self->polling = TRUE;
@@ -246,9 +225,7 @@ poll_now(DbkIdleSource *self)
                          on_poll_reply, self);
 }
 
-static gboolean
-initial_report(gpointer data)
-{
+static gboolean initial_report(gpointer data) {
   DbkIdleSource *self = data;
 
   self->initial_report_id = 0;
@@ -261,9 +238,8 @@ initial_report(gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-on_name_appeared(GDBusConnection *bus, const char *name, const char *name_owner, gpointer data)
-{
+static void on_name_appeared(GDBusConnection *bus, const char *name, const char *name_owner,
+                             gpointer data) {
   DbkIdleSource *self = data;
 
   /* A restarted screensaver keeps nothing of ours: just ask the new one. */
@@ -273,9 +249,7 @@ on_name_appeared(GDBusConnection *bus, const char *name, const char *name_owner,
   }
 }
 
-static void
-on_name_vanished(GDBusConnection *bus, const char *name, gpointer data)
-{
+static void on_name_vanished(GDBusConnection *bus, const char *name, gpointer data) {
   report_lost(data, SCREENSAVER_NAME " left the session bus");
 }
 
@@ -284,10 +258,9 @@ on_name_vanished(GDBusConnection *bus, const char *name, gpointer data)
  * GetSessionIdleTime answers (KDE on Wayland answers NotSupported, and then
  * this fails saying so). The first report follows from the main loop.
  */
-static DbkIdleSource *
-screensaver_new(GDBusConnection *session_bus, GDBusConnection *system_bus, DbkUsec threshold,
-                const DbkIdleListener *listener, void *user_data, GError **error)
-{
+static DbkIdleSource *screensaver_new(GDBusConnection *session_bus, GDBusConnection *system_bus,
+                                      DbkUsec threshold, const DbkIdleListener *listener,
+                                      void *user_data, GError **error) {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GVariant) owner_reply = NULL;
   g_autoptr(GVariant) idle_reply = NULL;
@@ -300,9 +273,9 @@ screensaver_new(GDBusConnection *session_bus, GDBusConnection *system_bus, DbkUs
     return NULL;
   }
   owner_reply = g_dbus_connection_call_sync(
-    session_bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-    "GetNameOwner", g_variant_new("(s)", SCREENSAVER_NAME), G_VARIANT_TYPE("(s)"),
-    G_DBUS_CALL_FLAGS_NONE, PROBE_TIMEOUT_MS, NULL, &local_error);
+      session_bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+      "GetNameOwner", g_variant_new("(s)", SCREENSAVER_NAME), G_VARIANT_TYPE("(s)"),
+      G_DBUS_CALL_FLAGS_NONE, PROBE_TIMEOUT_MS, NULL, &local_error);
   if (owner_reply == NULL) {
     if (g_error_matches(local_error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
       g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
@@ -315,19 +288,16 @@ screensaver_new(GDBusConnection *session_bus, GDBusConnection *system_bus, DbkUs
   }
   g_variant_get(owner_reply, "(&s)", &owner);
 
-  idle_reply = g_dbus_connection_call_sync(session_bus, owner, SCREENSAVER_PATH,
-                                           SCREENSAVER_IFACE, "GetSessionIdleTime", NULL,
-                                           G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
-                                           PROBE_TIMEOUT_MS, NULL, &local_error);
+  idle_reply = g_dbus_connection_call_sync(
+      session_bus, owner, SCREENSAVER_PATH, SCREENSAVER_IFACE, "GetSessionIdleTime", NULL,
+      G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, PROBE_TIMEOUT_MS, NULL, &local_error);
   if (idle_reply == NULL) {
-    gboolean not_supported = g_error_matches(local_error, G_DBUS_ERROR,
-                                             G_DBUS_ERROR_NOT_SUPPORTED);
+    gboolean not_supported = g_error_matches(local_error, G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED);
 
     g_dbus_error_strip_remote_error(local_error);
     if (not_supported)
       g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                  SCREENSAVER_NAME " does not tell the idle time here: %s",
-                  local_error->message);
+                  SCREENSAVER_NAME " does not tell the idle time here: %s", local_error->message);
     else
       g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
                   SCREENSAVER_IFACE ".GetSessionIdleTime failed: %s", local_error->message);
@@ -343,10 +313,9 @@ screensaver_new(GDBusConnection *session_bus, GDBusConnection *system_bus, DbkUs
   self->threshold = threshold;
   self->cancellable = g_cancellable_new();
   take_reading(self, (DbkUsec)ms * 1000, FALSE);
-  self->name_watch_id = g_bus_watch_name_on_connection(self->bus, SCREENSAVER_NAME,
-                                                       G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                                       on_name_appeared, on_name_vanished, self,
-                                                       NULL);
+  self->name_watch_id =
+      g_bus_watch_name_on_connection(self->bus, SCREENSAVER_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                     on_name_appeared, on_name_vanished, self, NULL);
   self->initial_report_id = g_idle_add_full(G_PRIORITY_DEFAULT, initial_report, self, NULL);
   return self;
 }
@@ -356,9 +325,7 @@ screensaver_new(GDBusConnection *session_bus, GDBusConnection *system_bus, DbkUs
  * reach the new threshold. While away it changes nothing: the threshold only
  * matters again after the user is back.
  */
-static void
-screensaver_set_threshold(DbkIdleSource *self, DbkUsec threshold)
-{
+static void screensaver_set_threshold(DbkIdleSource *self, DbkUsec threshold) {
   if (self == NULL || self->lost || threshold == self->threshold)
     return;
   self->threshold = threshold;
@@ -369,9 +336,7 @@ screensaver_set_threshold(DbkIdleSource *self, DbkUsec threshold)
 }
 
 /* Stops the timer and cancels a poll in flight; accepts NULL. */
-static void
-screensaver_free(DbkIdleSource *self)
-{
+static void screensaver_free(DbkIdleSource *self) {
   if (self == NULL)
     return;
   g_cancellable_cancel(self->cancellable);
@@ -385,8 +350,8 @@ screensaver_free(DbkIdleSource *self)
 }
 
 const DbkIdleSourceOps dbk_idle_source_screensaver = {
-  .name = "screensaver",
-  .new = screensaver_new,
-  .set_threshold = screensaver_set_threshold,
-  .free = screensaver_free,
+    .name = "screensaver",
+    .new = screensaver_new,
+    .set_threshold = screensaver_set_threshold,
+    .free = screensaver_free,
 };

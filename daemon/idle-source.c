@@ -11,28 +11,24 @@
 #include <time.h>
 
 static const DbkIdleSourceOps *const sources[] = {
-  /* Event-driven ones first: no polling, exact times. */
-  &dbk_idle_source_mutter,
-  /* wayland (ext-idle-notify-v1) goes here, behind its HAVE_ macro. */
-  &dbk_idle_source_screensaver,
-  /* x11 (XSync IDLETIME) goes here, behind its HAVE_ macro. */
-  /* Coarse: logind only learns of idleness from the desktop, if at all. */
-  &dbk_idle_source_logind,
-  /* Always works: every moment counts as sitting. */
-  &dbk_idle_source_none,
+    /* Event-driven ones first: no polling, exact times. */
+    &dbk_idle_source_mutter,
+    /* wayland (ext-idle-notify-v1) goes here, behind its HAVE_ macro. */
+    &dbk_idle_source_screensaver,
+    /* x11 (XSync IDLETIME) goes here, behind its HAVE_ macro. */
+    /* Coarse: logind only learns of idleness from the desktop, if at all. */
+    &dbk_idle_source_logind,
+    /* Always works: every moment counts as sitting. */
+    &dbk_idle_source_none,
 };
 
-const DbkIdleSourceOps *const *
-dbk_idle_sources(size_t *ret_n)
-{
+const DbkIdleSourceOps *const *dbk_idle_sources(size_t *ret_n) {
   if (ret_n != NULL)
     *ret_n = G_N_ELEMENTS(sources);
   return sources;
 }
 
-const DbkIdleSourceOps *
-dbk_idle_source_find(const char *name)
-{
+const DbkIdleSourceOps *dbk_idle_source_find(const char *name) {
   if (name == NULL)
     return NULL;
   for (size_t i = 0; i < G_N_ELEMENTS(sources); i++)
@@ -41,9 +37,7 @@ dbk_idle_source_find(const char *name)
   return NULL;
 }
 
-DbkUsec
-dbk_now(void)
-{
+DbkUsec dbk_now(void) {
   struct timespec ts;
 
   /* BOOTTIME keeps counting through suspend: time asleep is time away. */

@@ -40,8 +40,8 @@ typedef struct {
    * the session bus") when it cannot work here.
    */
   DbkIdleSource *(*new)(GDBusConnection *session_bus, GDBusConnection *system_bus,
-                        DbkUsec threshold, const DbkIdleListener *listener,
-                        void *user_data, GError **error);
+                        DbkUsec threshold, const DbkIdleListener *listener, void *user_data,
+                        GError **error);
   /* A new threshold (the config changed). */
   void (*set_threshold)(DbkIdleSource *source, DbkUsec threshold);
   /* Stops every watch; accepts NULL. */

@@ -13,22 +13,20 @@
  */
 #define LOGIND_CALL_TIMEOUT_MS 1000
 
-static GVariant *
-call_logind(GDBusConnection *bus, const char *path, const char *iface, const char *method,
-            GVariant *args, const char *reply_type, GError **error)
-{
+static GVariant *call_logind(GDBusConnection *bus, const char *path, const char *iface,
+                             const char *method, GVariant *args, const char *reply_type,
+                             GError **error) {
   return g_dbus_connection_call_sync(bus, DBK_LOGIND_BUS_NAME, path, iface, method, args,
                                      G_VARIANT_TYPE(reply_type), G_DBUS_CALL_FLAGS_NO_AUTO_START,
                                      LOGIND_CALL_TIMEOUT_MS, NULL, error);
 }
 
 /* One property of a session object, or NULL with `error` set. */
-static GVariant *
-get_session_property(GDBusConnection *bus, const char *path, const char *name, GError **error)
-{
-  g_autoptr(GVariant) reply = call_logind(bus, path, "org.freedesktop.DBus.Properties", "Get",
-                                          g_variant_new("(ss)", DBK_LOGIND_SESSION_IFACE, name),
-                                          "(v)", error);
+static GVariant *get_session_property(GDBusConnection *bus, const char *path, const char *name,
+                                      GError **error) {
+  g_autoptr(GVariant) reply =
+      call_logind(bus, path, "org.freedesktop.DBus.Properties", "Get",
+                  g_variant_new("(ss)", DBK_LOGIND_SESSION_IFACE, name), "(v)", error);
   GVariant *value = NULL;
 
   if (reply == NULL)
@@ -38,9 +36,7 @@ get_session_property(GDBusConnection *bus, const char *path, const char *name, G
 }
 
 /* Whether `path` is a session object that exists and belongs to our uid. */
-static gboolean
-session_is_ours(GDBusConnection *bus, const char *path, GError **error)
-{
+static gboolean session_is_ours(GDBusConnection *bus, const char *path, GError **error) {
   g_autoptr(GVariant) user = get_session_property(bus, path, "User", error);
   guint32 uid;
 
@@ -48,8 +44,7 @@ session_is_ours(GDBusConnection *bus, const char *path, GError **error)
     return FALSE;
   if (!g_variant_is_of_type(user, G_VARIANT_TYPE("(uo)"))) {
     g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                "session %s has a User property of type %s", path,
-                g_variant_get_type_string(user));
+                "session %s has a User property of type %s", path, g_variant_get_type_string(user));
     return FALSE;
   }
   g_variant_get(user, "(uo)", &uid, NULL);
@@ -61,16 +56,12 @@ session_is_ours(GDBusConnection *bus, const char *path, GError **error)
   return TRUE;
 }
 
-static gboolean
-path_is_alias(const char *path)
-{
+static gboolean path_is_alias(const char *path) {
   return g_str_has_suffix(path, "/session/auto") || g_str_has_suffix(path, "/session/self");
 }
 
 /* Manager.GetSession(id), checked to be ours and concrete. */
-static char *
-session_path_for_id(GDBusConnection *bus, const char *id, GError **error)
-{
+static char *session_path_for_id(GDBusConnection *bus, const char *id, GError **error) {
   g_autoptr(GVariant) reply = call_logind(bus, DBK_LOGIND_MANAGER_PATH, DBK_LOGIND_MANAGER_IFACE,
                                           "GetSession", g_variant_new("(s)", id), "(o)", error);
   g_autofree char *path = NULL;
@@ -93,8 +84,7 @@ session_path_for_id(GDBusConnection *bus, const char *id, GError **error)
     if (real_id == NULL)
       return NULL;
     if (!g_variant_is_of_type(real_id, G_VARIANT_TYPE_STRING)) {
-      g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "session %s has no string Id",
-                  path);
+      g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "session %s has no string Id", path);
       return NULL;
     }
     s = g_variant_get_string(real_id, NULL);
@@ -109,9 +99,7 @@ session_path_for_id(GDBusConnection *bus, const char *id, GError **error)
  * graphical one in the background, which beats an active text session.
  * −1 when its properties cannot be read.
  */
-static int
-session_rank(GDBusConnection *bus, const char *path)
-{
+static int session_rank(GDBusConnection *bus, const char *path) {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) type = get_session_property(bus, path, "Type", &error);
   g_autoptr(GVariant) active = NULL;
@@ -138,9 +126,7 @@ session_rank(GDBusConnection *bus, const char *path)
 }
 
 /* The best of our sessions in Manager.ListSessions. */
-static char *
-best_listed_session(GDBusConnection *bus, GError **error)
-{
+static char *best_listed_session(GDBusConnection *bus, GError **error) {
   g_autoptr(GVariant) reply = call_logind(bus, DBK_LOGIND_MANAGER_PATH, DBK_LOGIND_MANAGER_IFACE,
                                           "ListSessions", NULL, "(a(susso))", error);
   g_autoptr(GVariantIter) iter = NULL;
@@ -166,8 +152,8 @@ best_listed_session(GDBusConnection *bus, GError **error)
     }
   }
   if (best == NULL)
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                "logind lists no session of uid %u", getuid());
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "logind lists no session of uid %u",
+                getuid());
   return g_steal_pointer(&best);
 }
 
@@ -175,9 +161,7 @@ best_listed_session(GDBusConnection *bus, GError **error)
  * A timeout means logind is stuck: trying the next way would only wait
  * again.
  */
-static gboolean
-is_fatal(const GError *error)
-{
+static gboolean is_fatal(const GError *error) {
   return g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
          g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY) ||
          g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
@@ -185,9 +169,7 @@ is_fatal(const GError *error)
          g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CLOSED);
 }
 
-char *
-dbk_logind_find_session(GDBusConnection *system_bus, GError **error)
-{
+char *dbk_logind_find_session(GDBusConnection *system_bus, GError **error) {
   /* sd-login allocates with malloc(); GLib frees with free() since 2.46. */
   g_autofree char *id = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -242,19 +224,15 @@ fail:
   return NULL;
 }
 
-uint64_t
-dbk_logind_now_monotonic(void)
-{
+uint64_t dbk_logind_now_monotonic(void) {
   struct timespec ts;
 
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (uint64_t)ts.tv_sec * DBK_USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000;
 }
 
-DbkUsec
-dbk_logind_monotonic_to_boottime(uint64_t monotonic, uint64_t now_monotonic,
-                                 DbkUsec now_boottime)
-{
+DbkUsec dbk_logind_monotonic_to_boottime(uint64_t monotonic, uint64_t now_monotonic,
+                                         DbkUsec now_boottime) {
   uint64_t ago;
 
   if (monotonic == 0 || monotonic >= now_monotonic)

@@ -94,9 +94,9 @@ int main(int argc, char **argv) {
 
   setlocale(LC_ALL, "");
   g_autoptr(GOptionContext) context = g_option_context_new("— the desk-break reminder daemon");
-  g_option_context_set_summary(context,
-                               "Measures how long you have been sitting at the computer and "
-                               "suggests a stretch\nafter each interval. Control it with deskbreak(1).");
+  g_option_context_set_summary(
+      context, "Measures how long you have been sitting at the computer and "
+               "suggests a stretch\nafter each interval. Control it with deskbreak(1).");
   g_option_context_add_main_entries(context, entries, NULL);
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse(context, &argc, &argv, &error)) {

@@ -109,7 +109,8 @@ static void on_server_vanished(GDBusConnection *connection, const char *name, gp
    */
   if (!notifier->owner)
     return;
-  g_debug("Notification server %s (%s) left the bus", notifier->server_name ?: "?", notifier->owner);
+  g_debug("Notification server %s (%s) left the bus", notifier->server_name ?: "?",
+          notifier->owner);
   g_clear_pointer(&notifier->owner, g_free);
   g_clear_pointer(&notifier->server_name, g_free);
   /* The reminder went with it. */
@@ -139,7 +140,7 @@ DbkNotifier *dbk_notifier_new(GDBusConnection *session_bus, const DbkNotifierLis
 }
 
 static gboolean caps_contain(GList *caps, const char *cap) {
-  return g_list_find_custom(caps, cap, (GCompareFunc) g_strcmp0) != NULL;
+  return g_list_find_custom(caps, cap, (GCompareFunc)g_strcmp0) != NULL;
 }
 
 static char *reminder_summary(const DbkStretch *stretch, unsigned times_shown) {
@@ -293,11 +294,13 @@ gboolean dbk_notifier_show(DbkNotifier *notifier, const DbkStretch *stretch, uns
   if (actions) {
     char human[DBK_DURATION_BUF];
     g_autofree char *snooze_label =
-        snooze > 0 ? g_strdup_printf("Snooze %s", dbk_duration_format_human(snooze, human, sizeof(human)))
-                   : g_strdup("Snooze");
+        snooze > 0
+            ? g_strdup_printf("Snooze %s", dbk_duration_format_human(snooze, human, sizeof(human)))
+            : g_strdup("Snooze");
 
     notify_notification_add_action(reminder, ACTION_DONE, "Done", on_action, notifier, NULL);
-    notify_notification_add_action(reminder, ACTION_SNOOZE, snooze_label, on_action, notifier, NULL);
+    notify_notification_add_action(reminder, ACTION_SNOOZE, snooze_label, on_action, notifier,
+                                   NULL);
     notify_notification_add_action(reminder, ACTION_SKIP, "Skip", on_action, notifier, NULL);
   }
 

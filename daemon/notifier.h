@@ -33,8 +33,8 @@ DbkNotifier *dbk_notifier_new(GDBusConnection *session_bus, const DbkNotifierLis
  * `snooze` (µs) names the Snooze button. Returns FALSE when no server
  * took it (already logged with the reminder's text).
  */
-gboolean dbk_notifier_show(DbkNotifier *notifier, const DbkStretch *stretch,
-                           unsigned times_shown, DbkUrgency urgency, uint64_t snooze);
+gboolean dbk_notifier_show(DbkNotifier *notifier, const DbkStretch *stretch, unsigned times_shown,
+                           DbkUrgency urgency, uint64_t snooze);
 /* Closes the reminder, if one is showing. */
 void dbk_notifier_close(DbkNotifier *notifier);
 /* The server's name ("dunst"…), or NULL when none is on the bus. */

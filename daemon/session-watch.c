@@ -43,9 +43,7 @@ struct DbkSessionWatch {
   gboolean sleeping;
 };
 
-static void
-set_locked(DbkSessionWatch *self, gboolean locked, const char *why)
-{
+static void set_locked(DbkSessionWatch *self, gboolean locked, const char *why) {
   locked = !!locked;
   if (locked == self->locked)
     return;
@@ -54,9 +52,7 @@ set_locked(DbkSessionWatch *self, gboolean locked, const char *why)
   self->listener.locked(self->user_data, locked);
 }
 
-static void
-set_sleeping(DbkSessionWatch *self, gboolean sleeping)
-{
+static void set_sleeping(DbkSessionWatch *self, gboolean sleeping) {
   sleeping = !!sleeping;
   if (sleeping == self->sleeping)
     return;
@@ -64,12 +60,10 @@ set_sleeping(DbkSessionWatch *self, gboolean sleeping)
   self->listener.sleeping(self->user_data, sleeping);
 }
 
-static void
-on_locked_hint(GObject *source, GAsyncResult *result, gpointer data)
-{
+static void on_locked_hint(GObject *source, GAsyncResult *result, gpointer data) {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result,
-                                                            &error);
+  g_autoptr(GVariant) reply =
+      g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
   g_autoptr(GVariant) value = NULL;
   DbkSessionWatch *self = data;
 
@@ -84,21 +78,16 @@ on_locked_hint(GObject *source, GAsyncResult *result, gpointer data)
     set_locked(self, g_variant_get_boolean(value), "LockedHint");
 }
 
-static void
-read_locked_hint(DbkSessionWatch *self)
-{
-  g_dbus_connection_call(self->system_bus, DBK_LOGIND_BUS_NAME, self->session_path,
-                         "org.freedesktop.DBus.Properties", "Get",
-                         g_variant_new("(ss)", DBK_LOGIND_SESSION_IFACE, "LockedHint"),
-                         G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
-                         self->cancellable, on_locked_hint, self);
+static void read_locked_hint(DbkSessionWatch *self) {
+  g_dbus_connection_call(
+      self->system_bus, DBK_LOGIND_BUS_NAME, self->session_path, "org.freedesktop.DBus.Properties",
+      "Get", g_variant_new("(ss)", DBK_LOGIND_SESSION_IFACE, "LockedHint"), G_VARIANT_TYPE("(v)"),
+      G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, self->cancellable, on_locked_hint, self);
 }
 
-static void
-on_session_properties_changed(GDBusConnection *bus, const char *sender, const char *path,
-                              const char *iface, const char *signal, GVariant *params,
-                              gpointer data)
-{
+static void on_session_properties_changed(GDBusConnection *bus, const char *sender,
+                                          const char *path, const char *iface, const char *signal,
+                                          GVariant *params, gpointer data) {
   DbkSessionWatch *self = data;
   g_autoptr(GVariant) changed = NULL;
   g_autofree const char **invalidated = NULL;
@@ -116,17 +105,15 @@ on_session_properties_changed(GDBusConnection *bus, const char *sender, const ch
     read_locked_hint(self);
 }
 
-static void
-on_session_lock(GDBusConnection *bus, const char *sender, const char *path, const char *iface,
-                const char *signal, GVariant *params, gpointer data)
-{
+static void on_session_lock(GDBusConnection *bus, const char *sender, const char *path,
+                            const char *iface, const char *signal, GVariant *params,
+                            gpointer data) {
   set_locked(data, strcmp(signal, "Lock") == 0, signal);
 }
 
-static void
-on_prepare_for_sleep(GDBusConnection *bus, const char *sender, const char *path,
-                     const char *iface, const char *signal, GVariant *params, gpointer data)
-{
+static void on_prepare_for_sleep(GDBusConnection *bus, const char *sender, const char *path,
+                                 const char *iface, const char *signal, GVariant *params,
+                                 gpointer data) {
   gboolean sleeping;
 
   if (!g_variant_is_of_type(params, G_VARIANT_TYPE("(b)")))
@@ -135,10 +122,9 @@ on_prepare_for_sleep(GDBusConnection *bus, const char *sender, const char *path,
   set_sleeping(data, sleeping);
 }
 
-static void
-on_active_changed(GDBusConnection *bus, const char *sender, const char *path, const char *iface,
-                  const char *signal, GVariant *params, gpointer data)
-{
+static void on_active_changed(GDBusConnection *bus, const char *sender, const char *path,
+                              const char *iface, const char *signal, GVariant *params,
+                              gpointer data) {
   gboolean active;
 
   if (!g_variant_is_of_type(params, G_VARIANT_TYPE("(b)")))
@@ -147,24 +133,20 @@ on_active_changed(GDBusConnection *bus, const char *sender, const char *path, co
   set_locked(data, active, iface);
 }
 
-static guint
-subscribe(GDBusConnection *bus, const char *sender, const char *iface, const char *member,
-          const char *path, const char *arg0, GDBusSignalCallback callback,
-          DbkSessionWatch *self)
-{
+static guint subscribe(GDBusConnection *bus, const char *sender, const char *iface,
+                       const char *member, const char *path, const char *arg0,
+                       GDBusSignalCallback callback, DbkSessionWatch *self) {
   return g_dbus_connection_signal_subscribe(bus, sender, iface, member, path, arg0,
                                             G_DBUS_SIGNAL_FLAGS_NONE, callback, self, NULL);
 }
 
-static void
-watch_logind(DbkSessionWatch *self)
-{
+static void watch_logind(DbkSessionWatch *self) {
   g_autoptr(GError) error = NULL;
 
   /* Suspend is the manager's: it needs no session. */
-  self->sleep_id = subscribe(self->system_bus, DBK_LOGIND_BUS_NAME, DBK_LOGIND_MANAGER_IFACE,
-                             "PrepareForSleep", DBK_LOGIND_MANAGER_PATH, NULL,
-                             on_prepare_for_sleep, self);
+  self->sleep_id =
+      subscribe(self->system_bus, DBK_LOGIND_BUS_NAME, DBK_LOGIND_MANAGER_IFACE, "PrepareForSleep",
+                DBK_LOGIND_MANAGER_PATH, NULL, on_prepare_for_sleep, self);
 
   self->session_path = dbk_logind_find_session(self->system_bus, &error);
   if (self->session_path == NULL) {
@@ -172,22 +154,19 @@ watch_logind(DbkSessionWatch *self)
     return;
   }
   g_debug("session: watching %s", self->session_path);
-  self->locked_hint_id = subscribe(self->system_bus, DBK_LOGIND_BUS_NAME,
-                                   "org.freedesktop.DBus.Properties", "PropertiesChanged",
-                                   self->session_path, DBK_LOGIND_SESSION_IFACE,
-                                   on_session_properties_changed, self);
-  self->lock_id = subscribe(self->system_bus, DBK_LOGIND_BUS_NAME, DBK_LOGIND_SESSION_IFACE,
-                            "Lock", self->session_path, NULL, on_session_lock, self);
+  self->locked_hint_id = subscribe(
+      self->system_bus, DBK_LOGIND_BUS_NAME, "org.freedesktop.DBus.Properties", "PropertiesChanged",
+      self->session_path, DBK_LOGIND_SESSION_IFACE, on_session_properties_changed, self);
+  self->lock_id = subscribe(self->system_bus, DBK_LOGIND_BUS_NAME, DBK_LOGIND_SESSION_IFACE, "Lock",
+                            self->session_path, NULL, on_session_lock, self);
   self->unlock_id = subscribe(self->system_bus, DBK_LOGIND_BUS_NAME, DBK_LOGIND_SESSION_IFACE,
                               "Unlock", self->session_path, NULL, on_session_lock, self);
   /* After subscribing: a change in between then arrives after the answer. */
   read_locked_hint(self);
 }
 
-DbkSessionWatch *
-dbk_session_watch_new(GDBusConnection *session_bus, GDBusConnection *system_bus,
-                      const DbkSessionListener *listener, void *user_data)
-{
+DbkSessionWatch *dbk_session_watch_new(GDBusConnection *session_bus, GDBusConnection *system_bus,
+                                       const DbkSessionListener *listener, void *user_data) {
   DbkSessionWatch *self = g_new0(DbkSessionWatch, 1);
 
   self->listener = *listener;
@@ -201,39 +180,30 @@ dbk_session_watch_new(GDBusConnection *session_bus, GDBusConnection *system_bus,
   if (session_bus != NULL) {
     self->session_bus = g_object_ref(session_bus);
     /* Any path: KDE sends it on /ScreenSaver and on /org/freedesktop/ScreenSaver. */
-    self->fdo_active_id = subscribe(self->session_bus, FDO_SCREENSAVER_NAME,
-                                    FDO_SCREENSAVER_IFACE, "ActiveChanged", NULL, NULL,
-                                    on_active_changed, self);
-    self->gnome_active_id = subscribe(self->session_bus, GNOME_SCREENSAVER_NAME,
-                                      GNOME_SCREENSAVER_IFACE, "ActiveChanged",
-                                      GNOME_SCREENSAVER_PATH, NULL, on_active_changed, self);
+    self->fdo_active_id = subscribe(self->session_bus, FDO_SCREENSAVER_NAME, FDO_SCREENSAVER_IFACE,
+                                    "ActiveChanged", NULL, NULL, on_active_changed, self);
+    self->gnome_active_id =
+        subscribe(self->session_bus, GNOME_SCREENSAVER_NAME, GNOME_SCREENSAVER_IFACE,
+                  "ActiveChanged", GNOME_SCREENSAVER_PATH, NULL, on_active_changed, self);
   }
   return self;
 }
 
-gboolean
-dbk_session_watch_is_locked(DbkSessionWatch *watch)
-{
+gboolean dbk_session_watch_is_locked(DbkSessionWatch *watch) {
   return watch != NULL && watch->locked;
 }
 
-const char *
-dbk_session_watch_session_path(DbkSessionWatch *watch)
-{
+const char *dbk_session_watch_session_path(DbkSessionWatch *watch) {
   return watch != NULL ? watch->session_path : NULL;
 }
 
-static void
-unsubscribe(GDBusConnection *bus, guint *id)
-{
+static void unsubscribe(GDBusConnection *bus, guint *id) {
   if (*id != 0)
     g_dbus_connection_signal_unsubscribe(bus, *id);
   *id = 0;
 }
 
-void
-dbk_session_watch_free(DbkSessionWatch *watch)
-{
+void dbk_session_watch_free(DbkSessionWatch *watch) {
   if (watch == NULL)
     return;
   g_cancellable_cancel(watch->cancellable);

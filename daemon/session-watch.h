@@ -17,8 +17,7 @@ typedef struct {
 typedef struct DbkSessionWatch DbkSessionWatch;
 
 /* `system_bus` may be NULL (no system bus): then only the session bus is watched. */
-DbkSessionWatch *dbk_session_watch_new(GDBusConnection *session_bus,
-                                       GDBusConnection *system_bus,
+DbkSessionWatch *dbk_session_watch_new(GDBusConnection *session_bus, GDBusConnection *system_bus,
                                        const DbkSessionListener *listener, void *user_data);
 /* Whether the screen is locked now, as far as known. */
 gboolean dbk_session_watch_is_locked(DbkSessionWatch *watch);

@@ -50,22 +50,22 @@ static char *capture_end(Capture *c) {
 }
 
 static void set_str(DbkCliStatus *s, const char *key, const char *value) {
-  DbkValue v = { .kind = DBK_VALUE_STRING, .s = (char *) value };
+  DbkValue v = {.kind = DBK_VALUE_STRING, .s = (char *)value};
   assert_int_equal(dbk_cli_status_set(s, key, &v), 0);
 }
 
 static void set_u64(DbkCliStatus *s, const char *key, uint64_t value) {
-  DbkValue v = { .kind = DBK_VALUE_UINT, .u = value };
+  DbkValue v = {.kind = DBK_VALUE_UINT, .u = value};
   assert_int_equal(dbk_cli_status_set(s, key, &v), 0);
 }
 
 static void set_i64(DbkCliStatus *s, const char *key, int64_t value) {
-  DbkValue v = { .kind = DBK_VALUE_INT, .i = value };
+  DbkValue v = {.kind = DBK_VALUE_INT, .i = value};
   assert_int_equal(dbk_cli_status_set(s, key, &v), 0);
 }
 
 static void set_bool(DbkCliStatus *s, const char *key, bool value) {
-  DbkValue v = { .kind = DBK_VALUE_BOOL, .b = value };
+  DbkValue v = {.kind = DBK_VALUE_BOOL, .b = value};
   assert_int_equal(dbk_cli_status_set(s, key, &v), 0);
 }
 
@@ -74,8 +74,8 @@ static void set_strv(DbkCliStatus *s, const char *key, const char *const *strv) 
   size_t n = 0;
 
   for (; strv[n]; n++)
-    items[n] = (DbkValue) { .kind = DBK_VALUE_STRING, .s = (char *) strv[n] };
-  DbkValue v = { .kind = DBK_VALUE_ARRAY, .array = { items, n } };
+    items[n] = (DbkValue){.kind = DBK_VALUE_STRING, .s = (char *)strv[n]};
+  DbkValue v = {.kind = DBK_VALUE_ARRAY, .array = {items, n}};
   assert_int_equal(dbk_cli_status_set(s, key, &v), 0);
 }
 
@@ -84,7 +84,7 @@ static void make_status(DbkCliStatus *s, const char *state, uint64_t sitting) {
   dbk_cli_status_init(s);
   set_str(s, "state", state);
   set_u64(s, "sitting_usec", sitting);
-  set_i64(s, "sitting_since", sitting ? NOW - (int64_t) sitting : 0);
+  set_i64(s, "sitting_since", sitting ? NOW - (int64_t)sitting : 0);
   set_u64(s, "interval_usec", 30 * MIN);
   set_i64(s, "next_reminder", 0);
   set_i64(s, "snoozed_until", 0);
@@ -121,7 +121,7 @@ static void assert_status(const DbkCliStatus *s, unsigned flags, const char *exp
 }
 
 static int setup_tz(void **state) {
-  (void) state;
+  (void)state;
   setenv("TZ", "UTC", 1);
   tzset();
   return 0;
@@ -175,7 +175,9 @@ static void test_idle(void **state) {
 static void test_away(void **state) {
   DbkCliStatus s;
   make_status(&s, "away", 0);
-  assert_status(&s, 0, "Away \u00b7 sitting time starts again when you're back (reminder after 30m of sitting)\n");
+  assert_status(
+      &s, 0,
+      "Away \u00b7 sitting time starts again when you're back (reminder after 30m of sitting)\n");
   dbk_cli_status_clear(&s);
 }
 
@@ -220,9 +222,10 @@ static void test_due_unknown_or_no_stretch(void **state) {
                 "Time for a break \u2014 sitting for 32m\n"
                 "Stretch: handstand \u00b7 done: deskbreak break \u00b7 later: deskbreak snooze\n");
   set_str(&s, "next_stretch", "");
-  assert_status(&s, 0,
-                "Time for a break \u2014 sitting for 32m\n"
-                "Stand up and stretch \u00b7 done: deskbreak break \u00b7 later: deskbreak snooze\n");
+  assert_status(
+      &s, 0,
+      "Time for a break \u2014 sitting for 32m\n"
+      "Stand up and stretch \u00b7 done: deskbreak break \u00b7 later: deskbreak snooze\n");
   dbk_cli_status_clear(&s);
 }
 
@@ -273,10 +276,12 @@ static void test_config_error_line(void **state) {
   DbkCliStatus s;
   make_status(&s, "sitting", 24 * MIN);
   set_i64(&s, "next_reminder", NOW + 6 * MIN);
-  set_str(&s, "config_error", "/home/u/.config/deskbreak/deskbreak.conf: [timer] interval=3x: not a duration");
+  set_str(&s, "config_error",
+          "/home/u/.config/deskbreak/deskbreak.conf: [timer] interval=3x: not a duration");
   assert_status(&s, 0,
                 "Sitting for 24m \u00b7 next reminder in 6m (every 30m)\n"
-                "Config error: /home/u/.config/deskbreak/deskbreak.conf: [timer] interval=3x: not a duration\n");
+                "Config error: /home/u/.config/deskbreak/deskbreak.conf: [timer] interval=3x: not "
+                "a duration\n");
   /* Several errors: one a line, under the label. */
   set_str(&s, "config_error", "interval=3x: not a duration\nurgency=loud: low, normal or critical");
   assert_status(&s, 0,
@@ -299,7 +304,7 @@ static void test_no_idle_source(void **state) {
 
 static void test_verbose(void **state) {
   DbkCliStatus s;
-  static const char *const rotation[] = { "bruegger", "doorway", NULL };
+  static const char *const rotation[] = {"bruegger", "doorway", NULL};
 
   make_status(&s, "sitting", 24 * MIN);
   set_i64(&s, "next_reminder", NOW + 6 * MIN);
@@ -324,7 +329,8 @@ static void test_verbose(void **state) {
                 "Screen: locked\n"
                 "Config: /home/u/.config/deskbreak/deskbreak.conf\n"
                 "Notifications: dunst\n"
-                "Timer: every 30m \u00b7 break 30s \u00b7 natural break 5m \u00b7 snooze 10m \u00b7 remind again never\n"
+                "Timer: every 30m \u00b7 break 30s \u00b7 natural break 5m \u00b7 snooze 10m "
+                "\u00b7 remind again never\n"
                 "Stretches: bruegger, doorway \u00b7 next: doorway\n"
                 "Today: 3 breaks \u00b7 4 reminders \u00b7 1 snooze \u00b7 0 skips\n"
                 "Version: deskbreakd 0.1.0\n");
@@ -336,13 +342,14 @@ static void test_verbose_defaults_and_no_server(void **state) {
   make_status(&s, "away", 0);
   set_str(&s, "notification_server", "");
   set_str(&s, "next_stretch", "");
-  assert_status(&s, DBK_FORMAT_VERBOSE,
-                "Away \u00b7 sitting time starts again when you're back (reminder after 30m of sitting)\n"
-                "Idle source: mutter\n"
-                "Config: built-in defaults\n"
-                "Notifications: none \u2014 reminders go to the log\n"
-                "Timer: every 30m\n"
-                "Version: deskbreakd 0.1.0\n");
+  assert_status(
+      &s, DBK_FORMAT_VERBOSE,
+      "Away \u00b7 sitting time starts again when you're back (reminder after 30m of sitting)\n"
+      "Idle source: mutter\n"
+      "Config: built-in defaults\n"
+      "Notifications: none \u2014 reminders go to the log\n"
+      "Timer: every 30m\n"
+      "Version: deskbreakd 0.1.0\n");
   dbk_cli_status_clear(&s);
 }
 
@@ -385,8 +392,8 @@ static void test_json_string_escapes(void **state) {
 
 static void test_json_object(void **state) {
   DbkCliStatus s;
-  static const char *const rotation[] = { "bruegger", "doorway", NULL };
-  static const char *const none[] = { NULL };
+  static const char *const rotation[] = {"bruegger", "doorway", NULL};
+  static const char *const none[] = {NULL};
   char *text;
 
   dbk_cli_status_init(&s);
@@ -399,14 +406,13 @@ static void test_json_object(void **state) {
   set_str(&s, "config_error", "line 1\nline \"2\"\t\u00e9");
   set_strv(&s, "empty", none);
   text = json_text(&s);
-  assert_string_equal(text,
-                      "{\"config_error\":\"line 1\\nline \\\"2\\\"\\t\u00e9\","
-                      "\"empty\":[],"
-                      "\"locked\":false,"
-                      "\"paused_until\":-1,"
-                      "\"sitting_usec\":18446744073709551615,"
-                      "\"state\":\"paused\","
-                      "\"stretches\":[\"bruegger\",\"doorway\"]}\n");
+  assert_string_equal(text, "{\"config_error\":\"line 1\\nline \\\"2\\\"\\t\u00e9\","
+                            "\"empty\":[],"
+                            "\"locked\":false,"
+                            "\"paused_until\":-1,"
+                            "\"sitting_usec\":18446744073709551615,"
+                            "\"state\":\"paused\","
+                            "\"stretches\":[\"bruegger\",\"doorway\"]}\n");
   free(text);
   dbk_cli_status_clear(&s);
 
@@ -419,10 +425,10 @@ static void test_json_object(void **state) {
 
 static void test_json_future_keys(void **state) {
   DbkCliStatus s;
-  DbkValue ints[] = { { .kind = DBK_VALUE_INT, .i = 1 }, { .kind = DBK_VALUE_INT, .i = -2 } };
-  DbkValue array = { .kind = DBK_VALUE_ARRAY, .array = { ints, 2 } };
-  DbkValue half = { .kind = DBK_VALUE_DOUBLE, .d = 0.5 };
-  DbkValue nan = { .kind = DBK_VALUE_DOUBLE, .d = NAN };
+  DbkValue ints[] = {{.kind = DBK_VALUE_INT, .i = 1}, {.kind = DBK_VALUE_INT, .i = -2}};
+  DbkValue array = {.kind = DBK_VALUE_ARRAY, .array = {ints, 2}};
+  DbkValue half = {.kind = DBK_VALUE_DOUBLE, .d = 0.5};
+  DbkValue nan = {.kind = DBK_VALUE_DOUBLE, .d = NAN};
   char *text;
 
   dbk_cli_status_init(&s);
@@ -431,19 +437,18 @@ static void test_json_future_keys(void **state) {
   assert_int_equal(dbk_cli_status_set(&s, "not a number", &nan), 0);
   set_str(&s, "key \"with\" quotes\n", "v");
   text = json_text(&s);
-  assert_string_equal(text,
-                      "{\"half\":0.5,"
-                      "\"key \\\"with\\\" quotes\\n\":\"v\","
-                      "\"not a number\":null,"
-                      "\"zeta\":[1,-2]}\n");
+  assert_string_equal(text, "{\"half\":0.5,"
+                            "\"key \\\"with\\\" quotes\\n\":\"v\","
+                            "\"not a number\":null,"
+                            "\"zeta\":[1,-2]}\n");
   free(text);
   dbk_cli_status_clear(&s);
 }
 
 static void test_status_set_replaces_and_types(void **state) {
   DbkCliStatus s;
-  static const char *const first[] = { "bruegger", NULL };
-  static const char *const second[] = { "doorway", "seated-twist", NULL };
+  static const char *const first[] = {"bruegger", NULL};
+  static const char *const second[] = {"doorway", "seated-twist", NULL};
   char *text;
 
   dbk_cli_status_init(&s);
@@ -529,9 +534,11 @@ static void test_clock(void **state) {
 
   assert_string_equal(dbk_format_clock(NOW, NOW, buf, sizeof(buf)), "14:24");
   assert_string_equal(dbk_format_clock(NOW + 9 * HOUR + 35 * MIN, NOW, buf, sizeof(buf)), "23:59");
-  assert_string_equal(dbk_format_clock(NOW + 9 * HOUR + 36 * MIN, NOW, buf, sizeof(buf)), "Thu 00:00");
+  assert_string_equal(dbk_format_clock(NOW + 9 * HOUR + 36 * MIN, NOW, buf, sizeof(buf)),
+                      "Thu 00:00");
   assert_string_equal(dbk_format_clock(NOW + 5 * 24 * HOUR, NOW, buf, sizeof(buf)), "Mon 14:24");
-  assert_string_equal(dbk_format_clock(NOW + 8 * 24 * HOUR, NOW, buf, sizeof(buf)), "2024-05-09 14:24");
+  assert_string_equal(dbk_format_clock(NOW + 8 * 24 * HOUR, NOW, buf, sizeof(buf)),
+                      "2024-05-09 14:24");
   assert_string_equal(dbk_format_clock(NOW - 24 * HOUR, NOW, buf, sizeof(buf)), "2024-04-30 14:24");
 }
 
@@ -551,51 +558,55 @@ static void test_span(void **state) {
 /* ---- stretches ---- */
 
 static const DbkStretch sample[] = {
-  { "first", "The first stretch", { "Sit up.", "Breathe.", "Relax." }, "Hold about 30 s.", "Move slowly." },
-  { "second-one", "The second", { "Stand.", NULL, NULL }, "Hold 10 s.", NULL },
+    {"first",
+     "The first stretch",
+     {"Sit up.", "Breathe.", "Relax."},
+     "Hold about 30 s.",
+     "Move slowly."},
+    {"second-one", "The second", {"Stand.", NULL, NULL}, "Hold 10 s.", NULL},
 };
 
 static void test_stretch_list(void **state) {
-  static const char *const rotation[] = { "second-one", NULL };
+  static const char *const rotation[] = {"second-one", NULL};
   Capture c;
   char *text;
 
   dbk_format_stretch_list(capture_start(&c), sample, 2, rotation, false);
   text = capture_end(&c);
-  assert_string_equal(text,
-                      "  first       The first stretch\n"
-                      "              Hold about 30 s.\n"
-                      "* second-one  The second\n"
-                      "              Hold 10 s.\n"
-                      "\n"
-                      "* = in the rotation, suggested in turn.\n"
-                      "Change it with stretches= under [notify] in the config file (deskbreak config path);\n"
-                      "deskbreak stretch ID shows one in full.\n");
+  assert_string_equal(
+      text, "  first       The first stretch\n"
+            "              Hold about 30 s.\n"
+            "* second-one  The second\n"
+            "              Hold 10 s.\n"
+            "\n"
+            "* = in the rotation, suggested in turn.\n"
+            "Change it with stretches= under [notify] in the config file (deskbreak config path);\n"
+            "deskbreak stretch ID shows one in full.\n");
   free(text);
 }
 
 static void test_stretch_list_default_and_unknown(void **state) {
-  static const char *const rotation[] = { "first", "cartwheel", NULL };
+  static const char *const rotation[] = {"first", "cartwheel", NULL};
   Capture c;
   char *text;
 
   dbk_format_stretch_list(capture_start(&c), sample, 2, rotation, true);
   text = capture_end(&c);
-  assert_string_equal(text,
-                      "* first       The first stretch\n"
-                      "              Hold about 30 s.\n"
-                      "  second-one  The second\n"
-                      "              Hold 10 s.\n"
-                      "* cartwheel   (not known to this deskbreak)\n"
-                      "\n"
-                      "* = the default rotation; deskbreakd is not running, so your config is not known.\n"
-                      "Change it with stretches= under [notify] in the config file (deskbreak config path);\n"
-                      "deskbreak stretch ID shows one in full.\n");
+  assert_string_equal(
+      text, "* first       The first stretch\n"
+            "              Hold about 30 s.\n"
+            "  second-one  The second\n"
+            "              Hold 10 s.\n"
+            "* cartwheel   (not known to this deskbreak)\n"
+            "\n"
+            "* = the default rotation; deskbreakd is not running, so your config is not known.\n"
+            "Change it with stretches= under [notify] in the config file (deskbreak config path);\n"
+            "deskbreak stretch ID shows one in full.\n");
   free(text);
 }
 
 static void test_stretch_list_builtin(void **state) {
-  static const char *const rotation[] = { "bruegger", "doorway", NULL };
+  static const char *const rotation[] = {"bruegger", "doorway", NULL};
   const DbkStretch *all;
   size_t n;
   Capture c;
@@ -618,59 +629,57 @@ static void test_stretch_full(void **state) {
 
   dbk_format_stretch(capture_start(&c), &sample[0]);
   text = capture_end(&c);
-  assert_string_equal(text,
-                      "The first stretch (first)\n"
-                      "\n"
-                      "  1. Sit up.\n"
-                      "  2. Breathe.\n"
-                      "  3. Relax.\n"
-                      "\n"
-                      "Hold about 30 s.\n"
-                      "Move slowly.\n");
+  assert_string_equal(text, "The first stretch (first)\n"
+                            "\n"
+                            "  1. Sit up.\n"
+                            "  2. Breathe.\n"
+                            "  3. Relax.\n"
+                            "\n"
+                            "Hold about 30 s.\n"
+                            "Move slowly.\n");
   free(text);
 
   dbk_format_stretch(capture_start(&c), &sample[1]);
   text = capture_end(&c);
-  assert_string_equal(text,
-                      "The second (second-one)\n"
-                      "\n"
-                      "  1. Stand.\n"
-                      "\n"
-                      "Hold 10 s.\n");
+  assert_string_equal(text, "The second (second-one)\n"
+                            "\n"
+                            "  1. Stand.\n"
+                            "\n"
+                            "Hold 10 s.\n");
   free(text);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_sitting),
-    cmocka_unit_test(test_sitting_zero),
-    cmocka_unit_test(test_sitting_reminder_now),
-    cmocka_unit_test(test_sitting_rounds_to_the_second),
-    cmocka_unit_test(test_idle),
-    cmocka_unit_test(test_away),
-    cmocka_unit_test(test_due),
-    cmocka_unit_test(test_due_shown_three_times),
-    cmocka_unit_test(test_due_unknown_or_no_stretch),
-    cmocka_unit_test(test_snoozed),
-    cmocka_unit_test(test_paused_until_resume),
-    cmocka_unit_test(test_paused_for),
-    cmocka_unit_test(test_unknown_state),
-    cmocka_unit_test(test_config_error_line),
-    cmocka_unit_test(test_no_idle_source),
-    cmocka_unit_test(test_verbose),
-    cmocka_unit_test(test_verbose_defaults_and_no_server),
-    cmocka_unit_test(test_json_string_escapes),
-    cmocka_unit_test(test_json_object),
-    cmocka_unit_test(test_json_future_keys),
-    cmocka_unit_test(test_status_set_replaces_and_types),
-    cmocka_unit_test(test_snoozed_reply),
-    cmocka_unit_test(test_paused_reply),
-    cmocka_unit_test(test_clock),
-    cmocka_unit_test(test_span),
-    cmocka_unit_test(test_stretch_list),
-    cmocka_unit_test(test_stretch_list_default_and_unknown),
-    cmocka_unit_test(test_stretch_list_builtin),
-    cmocka_unit_test(test_stretch_full),
+      cmocka_unit_test(test_sitting),
+      cmocka_unit_test(test_sitting_zero),
+      cmocka_unit_test(test_sitting_reminder_now),
+      cmocka_unit_test(test_sitting_rounds_to_the_second),
+      cmocka_unit_test(test_idle),
+      cmocka_unit_test(test_away),
+      cmocka_unit_test(test_due),
+      cmocka_unit_test(test_due_shown_three_times),
+      cmocka_unit_test(test_due_unknown_or_no_stretch),
+      cmocka_unit_test(test_snoozed),
+      cmocka_unit_test(test_paused_until_resume),
+      cmocka_unit_test(test_paused_for),
+      cmocka_unit_test(test_unknown_state),
+      cmocka_unit_test(test_config_error_line),
+      cmocka_unit_test(test_no_idle_source),
+      cmocka_unit_test(test_verbose),
+      cmocka_unit_test(test_verbose_defaults_and_no_server),
+      cmocka_unit_test(test_json_string_escapes),
+      cmocka_unit_test(test_json_object),
+      cmocka_unit_test(test_json_future_keys),
+      cmocka_unit_test(test_status_set_replaces_and_types),
+      cmocka_unit_test(test_snoozed_reply),
+      cmocka_unit_test(test_paused_reply),
+      cmocka_unit_test(test_clock),
+      cmocka_unit_test(test_span),
+      cmocka_unit_test(test_stretch_list),
+      cmocka_unit_test(test_stretch_list_default_and_unknown),
+      cmocka_unit_test(test_stretch_list_builtin),
+      cmocka_unit_test(test_stretch_full),
   };
   return cmocka_run_group_tests(tests, setup_tz, NULL);
 }

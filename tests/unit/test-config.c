@@ -37,11 +37,12 @@ typedef struct {
 static Fixture fx;
 
 static int setup(void **state) {
-  (void) state;
+  (void)state;
   memset(&fx, 0, sizeof fx);
   GError *error = NULL;
   fx.dir = g_dir_make_tmp("deskbreak-test-config-XXXXXX", &error);
-  if (!fx.dir) fail_msg("g_dir_make_tmp: %s", error->message);
+  if (!fx.dir)
+    fail_msg("g_dir_make_tmp: %s", error->message);
   fx.path = g_build_filename(fx.dir, "deskbreak.conf", NULL);
   fx.errors = g_ptr_array_new_with_free_func(g_free);
   fx.warnings = g_ptr_array_new_with_free_func(g_free);
@@ -66,7 +67,7 @@ static void remove_tree(const char *path) {
 }
 
 static int teardown(void **state) {
-  (void) state;
+  (void)state;
   g_clear_pointer(&fx.config, dbk_config_free);
   g_clear_error(&fx.error);
   g_ptr_array_unref(fx.errors);
@@ -85,10 +86,11 @@ static void write_file(const char *path, const char *text, gssize len) {
 
 static void dump_messages(void) {
   for (guint i = 0; i < fx.errors->len; i++)
-    print_message("#   error: %s\n", (const char *) g_ptr_array_index(fx.errors, i));
+    print_message("#   error: %s\n", (const char *)g_ptr_array_index(fx.errors, i));
   for (guint i = 0; i < fx.warnings->len; i++)
-    print_message("#   warning: %s\n", (const char *) g_ptr_array_index(fx.warnings, i));
-  if (fx.error) print_message("#   GError: %s\n", fx.error->message);
+    print_message("#   warning: %s\n", (const char *)g_ptr_array_index(fx.warnings, i));
+  if (fx.error)
+    print_message("#   GError: %s\n", fx.error->message);
 }
 
 /* Loads `text` as fx.path; the file must load (config non-NULL). */
@@ -103,7 +105,8 @@ static DbkConfig *load_text(const char *text) {
     dump_messages();
     fail_msg("dbk_config_load returned NULL for a key file");
   }
-  if (fx.error) fail_msg("error set although the config loaded: %s", fx.error->message);
+  if (fx.error)
+    fail_msg("error set although the config loaded: %s", fx.error->message);
   return fx.config;
 }
 
@@ -139,7 +142,8 @@ static void expect_warning_about(const char *what) {
   }
   for (guint i = 0; i < fx.warnings->len; i++) {
     const char *msg = g_ptr_array_index(fx.warnings, i);
-    if (strstr(msg, what)) return;
+    if (strstr(msg, what))
+      return;
   }
   dump_messages();
   fail_msg("no warning mentions \"%s\"", what);
@@ -155,7 +159,7 @@ static void expect_stretches(const DbkConfig *c, const char *const *want) {
   assert_null(c->stretches[n]);
 }
 
-static const char *const default_stretches[] = { "bruegger", "doorway", NULL };
+static const char *const default_stretches[] = {"bruegger", "doorway", NULL};
 
 static void expect_defaults(const DbkConfig *c) {
   assert_int_equal(c->interval, 30 * MINUTE);
@@ -171,14 +175,14 @@ static void expect_defaults(const DbkConfig *c) {
 /* ---- defaults and good files -------------------------------------------- */
 
 static void test_defaults(void **state) {
-  (void) state;
+  (void)state;
   g_autoptr(DbkConfig) c = dbk_config_new_default();
   assert_non_null(c);
   expect_defaults(c);
 }
 
 static void test_null_path_gives_defaults(void **state) {
-  (void) state;
+  (void)state;
   fx.config = dbk_config_load(NULL, fx.errors, fx.warnings, &fx.error);
   assert_non_null(fx.config);
   assert_null(fx.error);
@@ -187,7 +191,7 @@ static void test_null_path_gives_defaults(void **state) {
 }
 
 static void test_empty_file_gives_defaults(void **state) {
-  (void) state;
+  (void)state;
   expect_defaults(load_text(""));
   expect_clean();
   expect_defaults(load_text("# nothing but a comment\n\n"));
@@ -198,18 +202,22 @@ static void test_empty_file_gives_defaults(void **state) {
 
 /* The installed default file is the documentation: it loads to the defaults. */
 static void test_installed_default_file(void **state) {
-  (void) state;
+  (void)state;
   /* Compiled from the build root: __FILE__ is relative to it or absolute. */
   static const char *const candidates[] = {
-    "config/deskbreak.conf", "../config/deskbreak.conf", "../../config/deskbreak.conf",
-    "../../../config/deskbreak.conf",
+      "config/deskbreak.conf",
+      "../config/deskbreak.conf",
+      "../../config/deskbreak.conf",
+      "../../../config/deskbreak.conf",
   };
   g_autofree char *here = g_path_get_dirname(__FILE__);
   g_autofree char *from_file = g_build_filename(here, "..", "..", "config", "deskbreak.conf", NULL);
   const char *path = NULL;
-  if (g_file_test(from_file, G_FILE_TEST_IS_REGULAR)) path = from_file;
+  if (g_file_test(from_file, G_FILE_TEST_IS_REGULAR))
+    path = from_file;
   for (size_t i = 0; !path && i < G_N_ELEMENTS(candidates); i++)
-    if (g_file_test(candidates[i], G_FILE_TEST_IS_REGULAR)) path = candidates[i];
+    if (g_file_test(candidates[i], G_FILE_TEST_IS_REGULAR))
+      path = candidates[i];
   if (!path) {
     print_message("# config/deskbreak.conf not found from here; skipped\n");
     skip();
@@ -221,7 +229,7 @@ static void test_installed_default_file(void **state) {
 }
 
 static void test_every_key(void **state) {
-  (void) state;
+  (void)state;
   DbkConfig *c = load_text("# my settings\n"
                            "[timer]\n"
                            "interval=45m\n"
@@ -240,14 +248,14 @@ static void test_every_key(void **state) {
   assert_int_equal(c->natural_break, 10 * MINUTE);
   assert_int_equal(c->snooze, 15 * MINUTE);
   assert_int_equal(c->remind_again, 2 * MINUTE);
-  static const char *const want[] = { "doorway", "bruegger", NULL };
+  static const char *const want[] = {"doorway", "bruegger", NULL};
   expect_stretches(c, want);
   assert_int_equal(c->urgency, DBK_URGENCY_CRITICAL);
   assert_int_equal(c->source, DBK_SOURCE_LOGIND);
 }
 
 static void test_duration_spellings(void **state) {
-  (void) state;
+  (void)state;
   DbkConfig *c = load_text("[timer]\n"
                            "interval=1h30m\n"
                            "break-length=45s\n"
@@ -264,7 +272,7 @@ static void test_duration_spellings(void **state) {
 
 /* Editors leave trailing blanks; GKeyFile keeps them in the value. */
 static void test_trailing_blanks_accepted(void **state) {
-  (void) state;
+  (void)state;
   DbkConfig *c = load_text("[timer]\ninterval=45m  \nsnooze=15m\t\n"
                            "[notify]\nurgency=low \nstretches=doorway \n[idle]\nsource=none \n");
   expect_clean();
@@ -272,12 +280,12 @@ static void test_trailing_blanks_accepted(void **state) {
   assert_int_equal(c->snooze, 15 * MINUTE);
   assert_int_equal(c->urgency, DBK_URGENCY_LOW);
   assert_int_equal(c->source, DBK_SOURCE_NONE);
-  static const char *const want[] = { "doorway", NULL };
+  static const char *const want[] = {"doorway", NULL};
   expect_stretches(c, want);
 }
 
 static void test_keys_missing_keep_defaults(void **state) {
-  (void) state;
+  (void)state;
   DbkConfig *c = load_text("[timer]\ninterval=20m\n");
   expect_clean();
   assert_int_equal(c->interval, 20 * MINUTE);
@@ -291,21 +299,21 @@ static void test_keys_missing_keep_defaults(void **state) {
 }
 
 static void test_remind_again_zero_is_never(void **state) {
-  (void) state;
+  (void)state;
   DbkConfig *c = load_text("[timer]\nremind-again=0\n");
   expect_clean();
   assert_int_equal(c->remind_again, 0);
 }
 
 static void test_every_urgency(void **state) {
-  (void) state;
+  (void)state;
   static const struct {
     const char *text;
     DbkUrgency urgency;
   } cases[] = {
-    { "low", DBK_URGENCY_LOW },
-    { "normal", DBK_URGENCY_NORMAL },
-    { "critical", DBK_URGENCY_CRITICAL },
+      {"low", DBK_URGENCY_LOW},
+      {"normal", DBK_URGENCY_NORMAL},
+      {"critical", DBK_URGENCY_CRITICAL},
   };
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *text = g_strdup_printf("[notify]\nurgency=%s\n", cases[i].text);
@@ -320,14 +328,14 @@ static const struct {
   const char *text;
   DbkSourceKind source;
 } sources[] = {
-  { "auto", DBK_SOURCE_AUTO },       { "mutter", DBK_SOURCE_MUTTER },
-  { "wayland", DBK_SOURCE_WAYLAND }, { "screensaver", DBK_SOURCE_SCREENSAVER },
-  { "x11", DBK_SOURCE_X11 },         { "logind", DBK_SOURCE_LOGIND },
-  { "none", DBK_SOURCE_NONE },
+    {"auto", DBK_SOURCE_AUTO},       {"mutter", DBK_SOURCE_MUTTER},
+    {"wayland", DBK_SOURCE_WAYLAND}, {"screensaver", DBK_SOURCE_SCREENSAVER},
+    {"x11", DBK_SOURCE_X11},         {"logind", DBK_SOURCE_LOGIND},
+    {"none", DBK_SOURCE_NONE},
 };
 
 static void test_every_source(void **state) {
-  (void) state;
+  (void)state;
   for (size_t i = 0; i < G_N_ELEMENTS(sources); i++) {
     g_autofree char *text = g_strdup_printf("[idle]\nsource=%s\n", sources[i].text);
     DbkConfig *c = load_text(text);
@@ -337,14 +345,14 @@ static void test_every_source(void **state) {
 }
 
 static void test_source_and_urgency_strings(void **state) {
-  (void) state;
+  (void)state;
   for (size_t i = 0; i < G_N_ELEMENTS(sources); i++) {
     assert_string_equal(dbk_source_kind_to_string(sources[i].source), sources[i].text);
     DbkSourceKind back = DBK_SOURCE_NONE + 1;
     assert_true(dbk_source_kind_from_string(sources[i].text, &back));
     assert_int_equal(back, sources[i].source);
   }
-  static const char *const bad[] = { "", "Auto", "xorg", "mutter ", "gnome", "x11x" };
+  static const char *const bad[] = {"", "Auto", "xorg", "mutter ", "gnome", "x11x"};
   for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
     DbkSourceKind untouched = DBK_SOURCE_LOGIND;
     assert_false(dbk_source_kind_from_string(bad[i], &untouched));
@@ -364,11 +372,16 @@ typedef struct {
 } BadDuration;
 
 static uint64_t duration_field(const DbkConfig *c, const char *key) {
-  if (strcmp(key, "interval") == 0) return c->interval;
-  if (strcmp(key, "break-length") == 0) return c->break_length;
-  if (strcmp(key, "natural-break") == 0) return c->natural_break;
-  if (strcmp(key, "snooze") == 0) return c->snooze;
-  if (strcmp(key, "remind-again") == 0) return c->remind_again;
+  if (strcmp(key, "interval") == 0)
+    return c->interval;
+  if (strcmp(key, "break-length") == 0)
+    return c->break_length;
+  if (strcmp(key, "natural-break") == 0)
+    return c->natural_break;
+  if (strcmp(key, "snooze") == 0)
+    return c->snooze;
+  if (strcmp(key, "remind-again") == 0)
+    return c->remind_again;
   fail_msg("test bug: key %s", key);
   return 0;
 }
@@ -389,30 +402,30 @@ static void check_bad_timer_value(const char *key, const char *value, const char
   assert_int_equal(c->urgency, DBK_URGENCY_LOW);
   assert_int_equal(c->source, DBK_SOURCE_NONE);
   /* The other [timer] keys keep their defaults. */
-  static const char *const keys[] = { "interval", "break-length", "natural-break", "snooze",
-                                      "remind-again" };
+  static const char *const keys[] = {"interval", "break-length", "natural-break", "snooze",
+                                     "remind-again"};
   for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
     assert_int_equal(duration_field(c, keys[i]), duration_field(defaults, keys[i]));
 }
 
 static void test_bad_duration_syntax(void **state) {
-  (void) state;
-  static const char *const keys[] = { "interval", "break-length", "natural-break", "snooze",
-                                      "remind-again" };
-  static const char *const values[] = { "abc", "1.5h", "-5m", "10x", "1h30", "m" };
+  (void)state;
+  static const char *const keys[] = {"interval", "break-length", "natural-break", "snooze",
+                                     "remind-again"};
+  static const char *const values[] = {"abc", "1.5h", "-5m", "10x", "1h30", "m"};
   for (size_t k = 0; k < G_N_ELEMENTS(keys); k++)
     for (size_t v = 0; v < G_N_ELEMENTS(values); v++)
       check_bad_timer_value(keys[k], values[v], "", "");
 }
 
 static void test_empty_duration(void **state) {
-  (void) state;
+  (void)state;
   check_bad_timer_value("interval", "", "", "");
   check_bad_timer_value("snooze", "", "", "");
 }
 
 static void test_duration_out_of_range(void **state) {
-  (void) state;
+  (void)state;
   /* Both ends of every range; the message names the range as the file does. */
   check_bad_timer_value("interval", "4s", "5s", "24h");
   check_bad_timer_value("interval", "0", "5s", "24h");
@@ -435,7 +448,7 @@ static void test_duration_out_of_range(void **state) {
 }
 
 static void test_duration_range_limits_accepted(void **state) {
-  (void) state;
+  (void)state;
   DbkConfig *c = load_text("[timer]\n"
                            "interval=6s\n"
                            "break-length=5s\n"
@@ -464,7 +477,7 @@ static void test_duration_range_limits_accepted(void **state) {
 }
 
 static void test_break_length_not_below_interval(void **state) {
-  (void) state;
+  (void)state;
   DbkConfig *c = load_text("[timer]\ninterval=10m\nbreak-length=15m\n");
   assert_int_equal(c->interval, 10 * MINUTE);
   assert_int_equal(c->break_length, 30 * SEC); /* break-length's default */
@@ -479,7 +492,7 @@ static void test_break_length_not_below_interval(void **state) {
 
 /* Whatever the file says, a loaded config keeps break-length < interval. */
 static void test_short_interval_against_default_break_length(void **state) {
-  (void) state;
+  (void)state;
   DbkConfig *c = load_text("[timer]\ninterval=20s\n");
   if (!(c->break_length < c->interval)) {
     dump_messages();
@@ -493,7 +506,7 @@ static void test_short_interval_against_default_break_length(void **state) {
 }
 
 static void test_unknown_stretch(void **state) {
-  (void) state;
+  (void)state;
   DbkConfig *c = load_text("[notify]\nstretches=bruegger;yoga-flow\nurgency=low\n");
   expect_stretches(c, default_stretches);
   assert_int_equal(c->urgency, DBK_URGENCY_LOW);
@@ -502,7 +515,7 @@ static void test_unknown_stretch(void **state) {
 }
 
 static void test_empty_stretches(void **state) {
-  (void) state;
+  (void)state;
   DbkConfig *c = load_text("[notify]\nstretches=\nurgency=critical\n");
   expect_stretches(c, default_stretches);
   assert_int_equal(c->urgency, DBK_URGENCY_CRITICAL);
@@ -510,15 +523,15 @@ static void test_empty_stretches(void **state) {
 }
 
 static void test_single_stretch(void **state) {
-  (void) state;
-  static const char *const want[] = { "doorway", NULL };
+  (void)state;
+  static const char *const want[] = {"doorway", NULL};
   DbkConfig *c = load_text("[notify]\nstretches=doorway\n");
   expect_clean();
   expect_stretches(c, want);
 }
 
 static void test_bad_urgency(void **state) {
-  (void) state;
+  (void)state;
   DbkConfig *c = load_text("[timer]\ninterval=20m\n[notify]\nurgency=urgent\n");
   assert_int_equal(c->urgency, DBK_URGENCY_NORMAL);
   assert_int_equal(c->interval, 20 * MINUTE);
@@ -526,7 +539,7 @@ static void test_bad_urgency(void **state) {
 }
 
 static void test_bad_source(void **state) {
-  (void) state;
+  (void)state;
   DbkConfig *c = load_text("[timer]\ninterval=20m\n[idle]\nsource=xorg\n");
   assert_int_equal(c->source, DBK_SOURCE_AUTO);
   assert_int_equal(c->interval, 20 * MINUTE);
@@ -534,7 +547,7 @@ static void test_bad_source(void **state) {
 }
 
 static void test_several_errors_each_reported(void **state) {
-  (void) state;
+  (void)state;
   DbkConfig *c = load_text("[timer]\n"
                            "interval=soon\n"
                            "snooze=15m\n"
@@ -547,21 +560,21 @@ static void test_several_errors_each_reported(void **state) {
   assert_int_equal(c->natural_break, 5 * MINUTE);
   assert_int_equal(c->urgency, DBK_URGENCY_NORMAL);
   assert_int_equal(c->snooze, 15 * MINUTE);
-  static const char *const want[] = { "doorway", NULL };
+  static const char *const want[] = {"doorway", NULL};
   expect_stretches(c, want);
 }
 
 /* ---- warnings ------------------------------------------------------------ */
 
 static void test_unknown_key_warns(void **state) {
-  (void) state;
+  (void)state;
   DbkConfig *c = load_text("[timer]\ninterval=20m\nintervall=25m\n");
   expect_warning_about("intervall");
   assert_int_equal(c->interval, 20 * MINUTE);
 }
 
 static void test_unknown_group_warns(void **state) {
-  (void) state;
+  (void)state;
   DbkConfig *c = load_text("[timer]\ninterval=20m\n[sound]\nbeep=true\n");
   expect_warning_about("sound");
   assert_int_equal(c->interval, 20 * MINUTE);
@@ -569,7 +582,7 @@ static void test_unknown_group_warns(void **state) {
 
 /* A key in the wrong group is unknown there. */
 static void test_key_in_wrong_group_warns(void **state) {
-  (void) state;
+  (void)state;
   DbkConfig *c = load_text("[notify]\ninterval=20m\n");
   expect_warning_about("interval");
   assert_int_equal(c->interval, 30 * MINUTE);
@@ -593,9 +606,9 @@ static void expect_load_fails(const char *path, bool names_file) {
 }
 
 static void test_not_a_key_file(void **state) {
-  (void) state;
-  static const char garbage[] = { 0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, (char) 0xff, (char) 0xfe,
-                                  '\n', 0x01, 0x02, '[', 0, ']', '\n' };
+  (void)state;
+  static const char garbage[] = {0x7f,       'E',        'L',  'F',  2,    1,   1, 0,   0,   0,
+                                 (char)0xff, (char)0xfe, '\n', 0x01, 0x02, '[', 0, ']', '\n'};
   write_file(fx.path, garbage, sizeof garbage);
   expect_load_fails(fx.path, true);
 
@@ -610,20 +623,20 @@ static void test_not_a_key_file(void **state) {
 }
 
 static void test_missing_file(void **state) {
-  (void) state;
+  (void)state;
   g_autofree char *missing = g_build_filename(fx.dir, "no-such.conf", NULL);
   expect_load_fails(missing, false);
 }
 
 static void test_directory_is_not_a_file(void **state) {
-  (void) state;
+  (void)state;
   expect_load_fails(fx.dir, false);
 }
 
 /* ---- copy and equal ------------------------------------------------------ */
 
 static void test_copy_and_equal(void **state) {
-  (void) state;
+  (void)state;
   g_autoptr(DbkConfig) a = dbk_config_new_default();
   g_autoptr(DbkConfig) b = dbk_config_copy(a);
   assert_non_null(b);
@@ -680,7 +693,7 @@ static void test_copy_and_equal(void **state) {
 }
 
 static void test_loaded_equals_default(void **state) {
-  (void) state;
+  (void)state;
   g_autoptr(DbkConfig) d = dbk_config_new_default();
   DbkConfig *c = load_text("[timer]\ninterval=30m\n");
   assert_true(dbk_config_equal(c, d));
@@ -700,14 +713,17 @@ static char *make_conf(const char *base) {
 
 static void expect_lookup(const char *want) {
   char *got = dbk_config_path_lookup();
-  if (!want && got) fail_msg("lookup found %s, expected none", got);
-  if (want && !got) fail_msg("lookup found nothing, expected %s", want);
-  if (want && strcmp(got, want) != 0) fail_msg("lookup found %s, expected %s", got, want);
+  if (!want && got)
+    fail_msg("lookup found %s, expected none", got);
+  if (want && !got)
+    fail_msg("lookup found nothing, expected %s", want);
+  if (want && strcmp(got, want) != 0)
+    fail_msg("lookup found %s, expected %s", got, want);
   free(got);
 }
 
 static void test_lookup_order(void **state) {
-  (void) state;
+  (void)state;
   g_autofree char *home = g_build_filename(fx.dir, "home", NULL);
   g_autofree char *user = g_build_filename(fx.dir, "user-config", NULL);
   g_autofree char *sys1 = g_build_filename(fx.dir, "sys1", NULL);
@@ -748,7 +764,7 @@ static void test_lookup_order(void **state) {
 }
 
 static void test_lookup_default_dirs(void **state) {
-  (void) state;
+  (void)state;
   g_autofree char *home = g_build_filename(fx.dir, "home", NULL);
   g_mkdir_with_parents(home, 0700);
   g_setenv("HOME", home, TRUE);
@@ -780,40 +796,40 @@ static void test_lookup_default_dirs(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    T(test_defaults),
-    T(test_null_path_gives_defaults),
-    T(test_empty_file_gives_defaults),
-    T(test_installed_default_file),
-    T(test_every_key),
-    T(test_duration_spellings),
-    T(test_trailing_blanks_accepted),
-    T(test_keys_missing_keep_defaults),
-    T(test_remind_again_zero_is_never),
-    T(test_every_urgency),
-    T(test_every_source),
-    T(test_source_and_urgency_strings),
-    T(test_bad_duration_syntax),
-    T(test_empty_duration),
-    T(test_duration_out_of_range),
-    T(test_duration_range_limits_accepted),
-    T(test_break_length_not_below_interval),
-    T(test_short_interval_against_default_break_length),
-    T(test_unknown_stretch),
-    T(test_empty_stretches),
-    T(test_single_stretch),
-    T(test_bad_urgency),
-    T(test_bad_source),
-    T(test_several_errors_each_reported),
-    T(test_unknown_key_warns),
-    T(test_unknown_group_warns),
-    T(test_key_in_wrong_group_warns),
-    T(test_not_a_key_file),
-    T(test_missing_file),
-    T(test_directory_is_not_a_file),
-    T(test_copy_and_equal),
-    T(test_loaded_equals_default),
-    T(test_lookup_order),
-    T(test_lookup_default_dirs),
+      T(test_defaults),
+      T(test_null_path_gives_defaults),
+      T(test_empty_file_gives_defaults),
+      T(test_installed_default_file),
+      T(test_every_key),
+      T(test_duration_spellings),
+      T(test_trailing_blanks_accepted),
+      T(test_keys_missing_keep_defaults),
+      T(test_remind_again_zero_is_never),
+      T(test_every_urgency),
+      T(test_every_source),
+      T(test_source_and_urgency_strings),
+      T(test_bad_duration_syntax),
+      T(test_empty_duration),
+      T(test_duration_out_of_range),
+      T(test_duration_range_limits_accepted),
+      T(test_break_length_not_below_interval),
+      T(test_short_interval_against_default_break_length),
+      T(test_unknown_stretch),
+      T(test_empty_stretches),
+      T(test_single_stretch),
+      T(test_bad_urgency),
+      T(test_bad_source),
+      T(test_several_errors_each_reported),
+      T(test_unknown_key_warns),
+      T(test_unknown_group_warns),
+      T(test_key_in_wrong_group_warns),
+      T(test_not_a_key_file),
+      T(test_missing_file),
+      T(test_directory_is_not_a_file),
+      T(test_copy_and_equal),
+      T(test_loaded_equals_default),
+      T(test_lookup_order),
+      T(test_lookup_default_dirs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

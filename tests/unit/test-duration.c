@@ -27,8 +27,10 @@
 static void check_parses(const char *text, uint64_t want) {
   uint64_t got = UNTOUCHED;
   int r = dbk_duration_parse(text, &got);
-  if (r != 0) fail_msg("\"%s\": returned %d (%s), expected %" PRIu64 " us", text, r, strerror(-r), want);
-  if (got != want) fail_msg("\"%s\": got %" PRIu64 " us, expected %" PRIu64 " us", text, got, want);
+  if (r != 0)
+    fail_msg("\"%s\": returned %d (%s), expected %" PRIu64 " us", text, r, strerror(-r), want);
+  if (got != want)
+    fail_msg("\"%s\": got %" PRIu64 " us, expected %" PRIu64 " us", text, got, want);
 }
 
 static void check_rejects(const char *text, int want) {
@@ -37,7 +39,8 @@ static void check_rejects(const char *text, int want) {
   if (r != want)
     fail_msg("\"%s\": returned %d, expected %d (%s); value %" PRIu64, text, r, want,
              strerror(-want), got);
-  if (got != UNTOUCHED) fail_msg("\"%s\": ret_usec written on failure (%" PRIu64 ")", text, got);
+  if (got != UNTOUCHED)
+    fail_msg("\"%s\": ret_usec written on failure (%" PRIu64 ")", text, got);
 }
 
 static void check_format(uint64_t usec, const char *want) {
@@ -63,14 +66,13 @@ static void check_human_either(uint64_t usec, const char *a, const char *b) {
   char buf[DBK_DURATION_BUF];
   dbk_duration_format_human(usec, buf, sizeof buf);
   if (strcmp(buf, a) != 0 && strcmp(buf, b) != 0)
-    fail_msg("format_human(%" PRIu64 " us) = \"%s\", expected \"%s\" or \"%s\"", usec, buf, a,
-             b);
+    fail_msg("format_human(%" PRIu64 " us) = \"%s\", expected \"%s\" or \"%s\"", usec, buf, a, b);
 }
 
 /* ---- parsing ----------------------------------------------------------- */
 
 static void test_parse_design_examples(void **state) {
-  (void) state;
+  (void)state;
   check_parses("45s", 45 * SEC);
   check_parses("30m", 30 * MIN);
   check_parses("1h", HOUR);
@@ -80,7 +82,7 @@ static void test_parse_design_examples(void **state) {
 }
 
 static void test_parse_units(void **state) {
-  (void) state;
+  (void)state;
   check_parses("1s", SEC);
   check_parses("5m", 5 * MIN);
   check_parses("5min", 5 * MIN);
@@ -95,7 +97,7 @@ static void test_parse_units(void **state) {
 }
 
 static void test_parse_bare_number_is_minutes(void **state) {
-  (void) state;
+  (void)state;
   check_parses("10", 10 * MIN);
   check_parses("1", MIN);
   check_parses("30", 30 * MIN);
@@ -103,7 +105,7 @@ static void test_parse_bare_number_is_minutes(void **state) {
 }
 
 static void test_parse_zero(void **state) {
-  (void) state;
+  (void)state;
   check_parses("0", 0);
   check_parses("0s", 0);
   check_parses("0m", 0);
@@ -111,18 +113,17 @@ static void test_parse_zero(void **state) {
 }
 
 static void test_parse_rejects_bad_syntax(void **state) {
-  (void) state;
+  (void)state;
   static const char *const bad[] = {
-    "",      " ",     "m",    "min",  "s",     "10x",  "1.5h", "-5m",  "1h30",
-    "1hh",   "h1",    "1h-5m", "5m!",  "1,5h",  "1e3s", "abc",  "0x10m", "\t",
-    "1h 30", "30 x",  "m30",  "--5",  "1.0",
+      "",    " ",    "m",    "min", "s",     "10x", "1.5h",  "-5m",  "1h30", "1hh", "h1",  "1h-5m",
+      "5m!", "1,5h", "1e3s", "abc", "0x10m", "\t",  "1h 30", "30 x", "m30",  "--5", "1.0",
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
     check_rejects(bad[i], -EINVAL);
 }
 
 static void test_parse_rejects_out_of_range(void **state) {
-  (void) state;
+  (void)state;
   /* 366 days is the longest anyone can ask for. */
   assert_int_equal(DBK_DURATION_MAX, 366 * DAY);
   check_parses("8784h", DBK_DURATION_MAX);
@@ -143,7 +144,7 @@ static void test_parse_rejects_out_of_range(void **state) {
 }
 
 static void test_parse_writes_only_on_success(void **state) {
-  (void) state;
+  (void)state;
   /* The success path writes, the failure path does not (also covered above). */
   uint64_t v = UNTOUCHED;
   assert_int_equal(dbk_duration_parse("5m", &v), 0);
@@ -155,7 +156,7 @@ static void test_parse_writes_only_on_success(void **state) {
 /* ---- the config-file spelling ------------------------------------------ */
 
 static void test_format_exact(void **state) {
-  (void) state;
+  (void)state;
   check_format(0, "0");
   check_format(45 * SEC, "45s");
   check_format(30 * MIN, "30m");
@@ -169,7 +170,7 @@ static void test_format_exact(void **state) {
 }
 
 static void test_format_drops_sub_second(void **state) {
-  (void) state;
+  (void)state;
   check_format(1500000, "1s");
   check_format(30 * MIN + 999999, "30m");
   check_format(999999, "0");
@@ -177,11 +178,24 @@ static void test_format_drops_sub_second(void **state) {
 }
 
 static void test_format_round_trip(void **state) {
-  (void) state;
+  (void)state;
   static const uint64_t values[] = {
-    0,         SEC,       59 * SEC,      60 * SEC,       61 * SEC,      3599 * SEC,
-    HOUR,      HOUR + SEC, HOUR + MIN,   25 * HOUR + 1 * SEC, 5 * SEC,  30 * MIN,
-    4 * HOUR,  DAY,       DBK_DURATION_MAX - SEC, DBK_DURATION_MAX,
+      0,
+      SEC,
+      59 * SEC,
+      60 * SEC,
+      61 * SEC,
+      3599 * SEC,
+      HOUR,
+      HOUR + SEC,
+      HOUR + MIN,
+      25 * HOUR + 1 * SEC,
+      5 * SEC,
+      30 * MIN,
+      4 * HOUR,
+      DAY,
+      DBK_DURATION_MAX - SEC,
+      DBK_DURATION_MAX,
   };
   char buf[DBK_DURATION_BUF];
   for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
@@ -199,17 +213,19 @@ static void test_format_round_trip(void **state) {
     x ^= x >> 7;
     x ^= x << 17;
     uint64_t v = (x % (DBK_DURATION_MAX / SEC + 1)) * SEC;
-    if (i % 2) v %= 2 * DAY; /* the range people really use, too */
+    if (i % 2)
+      v %= 2 * DAY; /* the range people really use, too */
     v -= v % SEC;
     dbk_duration_format(v, buf, sizeof buf);
     uint64_t back = UNTOUCHED;
     int r = dbk_duration_parse(buf, &back);
-    if (r != 0 || back != v) fail_msg("%" PRIu64 " us -> \"%s\" -> %d, %" PRIu64, v, buf, r, back);
+    if (r != 0 || back != v)
+      fail_msg("%" PRIu64 " us -> \"%s\" -> %d, %" PRIu64, v, buf, r, back);
   }
 }
 
 static void test_format_fits_buffer(void **state) {
-  (void) state;
+  (void)state;
   /* The largest value still fits DBK_DURATION_BUF, terminated. */
   char buf[DBK_DURATION_BUF];
   dbk_duration_format(UINT64_MAX, buf, sizeof buf);
@@ -230,7 +246,7 @@ static void test_format_fits_buffer(void **state) {
 /* ---- the at-a-glance spelling ------------------------------------------ */
 
 static void test_format_human(void **state) {
-  (void) state;
+  (void)state;
   check_human(24 * MIN, "24m");
   check_human(HOUR + 5 * MIN, "1h 5m");
   check_human(45 * SEC, "45s");
@@ -244,7 +260,7 @@ static void test_format_human(void **state) {
 }
 
 static void test_format_human_rounds_to_two_units(void **state) {
-  (void) state;
+  (void)state;
   /* Below half of the dropped unit: down. */
   check_human(HOUR + 5 * MIN + 20 * SEC, "1h 5m");
   check_human(2 * DAY + 3 * HOUR + 10 * MIN, "2d 3h");
@@ -260,19 +276,19 @@ static void test_format_human_rounds_to_two_units(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_parse_design_examples),
-    cmocka_unit_test(test_parse_units),
-    cmocka_unit_test(test_parse_bare_number_is_minutes),
-    cmocka_unit_test(test_parse_zero),
-    cmocka_unit_test(test_parse_rejects_bad_syntax),
-    cmocka_unit_test(test_parse_rejects_out_of_range),
-    cmocka_unit_test(test_parse_writes_only_on_success),
-    cmocka_unit_test(test_format_exact),
-    cmocka_unit_test(test_format_drops_sub_second),
-    cmocka_unit_test(test_format_round_trip),
-    cmocka_unit_test(test_format_fits_buffer),
-    cmocka_unit_test(test_format_human),
-    cmocka_unit_test(test_format_human_rounds_to_two_units),
+      cmocka_unit_test(test_parse_design_examples),
+      cmocka_unit_test(test_parse_units),
+      cmocka_unit_test(test_parse_bare_number_is_minutes),
+      cmocka_unit_test(test_parse_zero),
+      cmocka_unit_test(test_parse_rejects_bad_syntax),
+      cmocka_unit_test(test_parse_rejects_out_of_range),
+      cmocka_unit_test(test_parse_writes_only_on_success),
+      cmocka_unit_test(test_format_exact),
+      cmocka_unit_test(test_format_drops_sub_second),
+      cmocka_unit_test(test_format_round_trip),
+      cmocka_unit_test(test_format_fits_buffer),
+      cmocka_unit_test(test_format_human),
+      cmocka_unit_test(test_format_human_rounds_to_two_units),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

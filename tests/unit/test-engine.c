@@ -31,10 +31,10 @@
 #define T0 (1000 * SEC)
 
 static const DbkTimerSettings default_settings = {
-  .interval = 30 * MIN,
-  .break_length = 30 * SEC,
-  .natural_break = 5 * MIN,
-  .remind_again = 5 * MIN,
+    .interval = 30 * MIN,
+    .break_length = 30 * SEC,
+    .natural_break = 5 * MIN,
+    .remind_again = 5 * MIN,
 };
 
 /* ---- the timeline ------------------------------------------------------ */
@@ -54,10 +54,10 @@ typedef struct {
   size_t n_log;
 
   /* What the effects told the caller so far, to check them against. */
-  bool showing;        /* a SHOW_REMINDER not yet closed */
-  unsigned last_shown; /* its times_shown */
+  bool showing;          /* a SHOW_REMINDER not yet closed */
+  unsigned last_shown;   /* its times_shown */
   DbkUsec last_shown_at; /* when */
-  bool after_break;    /* a break happened since the last SHOW */
+  bool after_break;      /* a break happened since the last SHOW */
   DbkUsec prev_sitting;
 
   bool asleep; /* between ev_sleep(true) and ev_sleep(false) */
@@ -82,24 +82,36 @@ static void guarded_init(GuardedEffects *g) {
 
 static const char *how_name(DbkBreakKind how) {
   switch (how) {
-  case DBK_BREAK_BREAK_LENGTH: return "break-length";
-  case DBK_BREAK_ACTION: return "action";
-  case DBK_BREAK_COMMAND: return "command";
-  case DBK_BREAK_NATURAL: return "natural";
-  case DBK_BREAK_LOCK: return "lock";
-  case DBK_BREAK_SUSPEND: return "suspend";
+  case DBK_BREAK_BREAK_LENGTH:
+    return "break-length";
+  case DBK_BREAK_ACTION:
+    return "action";
+  case DBK_BREAK_COMMAND:
+    return "command";
+  case DBK_BREAK_NATURAL:
+    return "natural";
+  case DBK_BREAK_LOCK:
+    return "lock";
+  case DBK_BREAK_SUSPEND:
+    return "suspend";
   }
   return "?";
 }
 
 static const char *state_name(DbkState s) {
   switch (s) {
-  case DBK_STATE_SITTING: return "sitting";
-  case DBK_STATE_IDLE: return "idle";
-  case DBK_STATE_AWAY: return "away";
-  case DBK_STATE_DUE: return "due";
-  case DBK_STATE_SNOOZED: return "snoozed";
-  case DBK_STATE_PAUSED: return "paused";
+  case DBK_STATE_SITTING:
+    return "sitting";
+  case DBK_STATE_IDLE:
+    return "idle";
+  case DBK_STATE_AWAY:
+    return "away";
+  case DBK_STATE_DUE:
+    return "due";
+  case DBK_STATE_SNOOZED:
+    return "snoozed";
+  case DBK_STATE_PAUSED:
+    return "paused";
   }
   return "?";
 }
@@ -110,7 +122,8 @@ static const char *fmt_time(DbkUsec t) {
   static unsigned next;
   char *buf = bufs[next++ % 8];
 
-  if (t == DBK_USEC_INFINITY) return "infinity";
+  if (t == DBK_USEC_INFINITY)
+    return "infinity";
   if (t < T0) {
     snprintf(buf, 64, "%" PRIu64 "us (before T0)", t);
     return buf;
@@ -123,11 +136,17 @@ static const char *fmt_time(DbkUsec t) {
 
 static void effect_to_string(const DbkEffect *fx, char *buf, size_t size) {
   switch (fx->type) {
-  case DBK_EFFECT_SHOW_REMINDER: snprintf(buf, size, "show:%u", fx->times_shown); return;
-  case DBK_EFFECT_CLOSE_REMINDER: snprintf(buf, size, "close"); return;
-  case DBK_EFFECT_BREAK_TAKEN: snprintf(buf, size, "break:%s", how_name(fx->how)); return;
+  case DBK_EFFECT_SHOW_REMINDER:
+    snprintf(buf, size, "show:%u", fx->times_shown);
+    return;
+  case DBK_EFFECT_CLOSE_REMINDER:
+    snprintf(buf, size, "close");
+    return;
+  case DBK_EFFECT_BREAK_TAKEN:
+    snprintf(buf, size, "break:%s", how_name(fx->how));
+    return;
   }
-  snprintf(buf, size, "effect#%d", (int) fx->type);
+  snprintf(buf, size, "effect#%d", (int)fx->type);
 }
 
 /* The random test's last steps, printed on failure. */
@@ -149,19 +168,22 @@ static int expect_line;
 static uint64_t current_seed; /* of the random timeline running, or 0 */
 
 static void dump(void) {
-  if (current_seed) print_message("# random timeline, seed %#" PRIx64 "\n", current_seed);
-  if (expect_line) print_message("# failing check called from test-engine.c:%d\n", expect_line);
+  if (current_seed)
+    print_message("# random timeline, seed %#" PRIx64 "\n", current_seed);
+  if (expect_line)
+    print_message("# failing check called from test-engine.c:%d\n", expect_line);
   for (unsigned i = n_trace > TRACE_MAX ? n_trace - TRACE_MAX : 0; i < n_trace; i++)
     print_message("# step %s\n", trace[i % TRACE_MAX]);
-  print_message("# now %s, state %s, sitting %" PRIu64 "us, next deadline %s\n",
-                fmt_time(tl.now), state_name(dbk_engine_state(&tl.e)),
-                dbk_engine_sitting(&tl.e, tl.now), fmt_time(dbk_engine_next_deadline(&tl.e)));
-  print_message("# engine: in_session %d since %s, idle %d since %s, locked %d, asleep %d, "
-                "due %d since %s shown %u, snoozed_until %s, skipped_until %s, paused %d until %s\n",
-                tl.e.in_session, fmt_time(tl.e.sitting_since), tl.e.idle,
-                fmt_time(tl.e.idle_since), tl.e.locked, tl.e.asleep, tl.e.due,
-                fmt_time(tl.e.due_since), tl.e.times_shown, fmt_time(tl.e.snoozed_until),
-                fmt_time(tl.e.skipped_until), tl.e.paused, fmt_time(tl.e.paused_until));
+  print_message("# now %s, state %s, sitting %" PRIu64 "us, next deadline %s\n", fmt_time(tl.now),
+                state_name(dbk_engine_state(&tl.e)), dbk_engine_sitting(&tl.e, tl.now),
+                fmt_time(dbk_engine_next_deadline(&tl.e)));
+  print_message(
+      "# engine: in_session %d since %s, idle %d since %s, locked %d, asleep %d, "
+      "due %d since %s shown %u, snoozed_until %s, skipped_until %s, paused %d until %s\n",
+      tl.e.in_session, fmt_time(tl.e.sitting_since), tl.e.idle, fmt_time(tl.e.idle_since),
+      tl.e.locked, tl.e.asleep, tl.e.due, fmt_time(tl.e.due_since), tl.e.times_shown,
+      fmt_time(tl.e.snoozed_until), fmt_time(tl.e.skipped_until), tl.e.paused,
+      fmt_time(tl.e.paused_until));
   size_t from = tl.n_log > 40 ? tl.n_log - 40 : 0;
   for (size_t i = from; i < tl.n_log; i++) {
     char b[64];
@@ -170,12 +192,12 @@ static void dump(void) {
   }
 }
 
-#define check(cond, ...)                                                                       \
-  do {                                                                                         \
-    if (!(cond)) {                                                                             \
-      dump();                                                                                  \
-      fail_msg(__VA_ARGS__);                                                                   \
-    }                                                                                          \
+#define check(cond, ...)                                                                           \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
+      dump();                                                                                      \
+      fail_msg(__VA_ARGS__);                                                                       \
+    }                                                                                              \
   } while (0)
 
 static void tl_init(const DbkTimerSettings *settings) {
@@ -195,9 +217,10 @@ static void collect(GuardedEffects *g, const char *what) {
   for (unsigned i = 0; i < g->fx.n; i++) {
     const DbkEffect *fx = &g->fx.items[i];
     check(tl.n_log < LOG_MAX, "effect log full");
-    tl.log[tl.n_log++] = (LogEntry) { .at = tl.now, .effect = *fx };
-    if ((unsigned) fx->type < 3) tl.n_by_type[fx->type]++;
-    if (fx->type == DBK_EFFECT_BREAK_TAKEN && (unsigned) fx->how <= DBK_BREAK_SUSPEND)
+    tl.log[tl.n_log++] = (LogEntry){.at = tl.now, .effect = *fx};
+    if ((unsigned)fx->type < 3)
+      tl.n_by_type[fx->type]++;
+    if (fx->type == DBK_EFFECT_BREAK_TAKEN && (unsigned)fx->how <= DBK_BREAK_SUSPEND)
       tl.n_by_how[fx->how]++;
 
     switch (fx->type) {
@@ -205,17 +228,16 @@ static void collect(GuardedEffects *g, const char *what) {
       check(!tl.asleep, "%s: reminder shown while asleep", what);
       check(fx->times_shown >= 1, "%s: times_shown 0", what);
       if (tl.showing) {
-        check(fx->times_shown == tl.last_shown + 1,
-              "%s: shown again as times_shown %u after %u", what, fx->times_shown,
-              tl.last_shown);
+        check(fx->times_shown == tl.last_shown + 1, "%s: shown again as times_shown %u after %u",
+              what, fx->times_shown, tl.last_shown);
         /* A repeat comes no sooner than remind-again after the last showing. */
         check(tl.e.settings.remind_again != 0 &&
                   tl.now - tl.last_shown_at >= tl.e.settings.remind_again,
-              "%s: shown again %" PRIu64 "us after the last showing (remind-again %" PRIu64
-              "us)", what, tl.now - tl.last_shown_at, tl.e.settings.remind_again);
+              "%s: shown again %" PRIu64 "us after the last showing (remind-again %" PRIu64 "us)",
+              what, tl.now - tl.last_shown_at, tl.e.settings.remind_again);
       } else if (tl.after_break) {
-        check(fx->times_shown == 1, "%s: first reminder after a break has times_shown %u",
-              what, fx->times_shown);
+        check(fx->times_shown == 1, "%s: first reminder after a break has times_shown %u", what,
+              fx->times_shown);
       }
       tl.showing = true;
       tl.last_shown = fx->times_shown;
@@ -226,12 +248,12 @@ static void collect(GuardedEffects *g, const char *what) {
       tl.showing = false;
       break;
     case DBK_EFFECT_BREAK_TAKEN:
-      check(fx->how <= DBK_BREAK_SUSPEND, "%s: unknown break kind %d", what, (int) fx->how);
+      check(fx->how <= DBK_BREAK_SUSPEND, "%s: unknown break kind %d", what, (int)fx->how);
       tl.after_break = true;
       tl.prev_sitting = 0;
       break;
     default:
-      check(false, "%s: unknown effect type %d", what, (int) fx->type);
+      check(false, "%s: unknown effect type %d", what, (int)fx->type);
     }
   }
 }
@@ -239,16 +261,17 @@ static void collect(GuardedEffects *g, const char *what) {
 /* Checks after a call (and what it triggered) is complete. */
 static void check_state(size_t mark, const char *what) {
   DbkState s = dbk_engine_state(&tl.e);
-  check(s <= DBK_STATE_PAUSED, "%s: unknown state %d", what, (int) s);
-  check((s == DBK_STATE_DUE) == tl.showing,
-        "%s: state %s but the reminder is %s", what, state_name(s),
-        tl.showing ? "on screen" : "not on screen");
+  check(s <= DBK_STATE_PAUSED, "%s: unknown state %d", what, (int)s);
+  check((s == DBK_STATE_DUE) == tl.showing, "%s: state %s but the reminder is %s", what,
+        state_name(s), tl.showing ? "on screen" : "not on screen");
 
   /* Every break leaves the engine not due. */
   long last_show = -1, last_break = -1;
   for (size_t i = mark; i < tl.n_log; i++) {
-    if (tl.log[i].effect.type == DBK_EFFECT_SHOW_REMINDER) last_show = (long) i;
-    if (tl.log[i].effect.type == DBK_EFFECT_BREAK_TAKEN) last_break = (long) i;
+    if (tl.log[i].effect.type == DBK_EFFECT_SHOW_REMINDER)
+      last_show = (long)i;
+    if (tl.log[i].effect.type == DBK_EFFECT_BREAK_TAKEN)
+      last_break = (long)i;
   }
   /* A reminder needs sitting time ≥ interval. */
   if (last_show > last_break)
@@ -256,18 +279,17 @@ static void check_state(size_t mark, const char *what) {
           "%s: reminder shown with sitting time below the interval", what);
   if (last_break > last_show) {
     check(s != DBK_STATE_DUE, "%s: still due after a break", what);
-    check(dbk_engine_sitting(&tl.e, tl.now) == 0, "%s: sitting time not reset by a break",
-          what);
+    check(dbk_engine_sitting(&tl.e, tl.now) == 0, "%s: sitting time not reset by a break", what);
   }
 
   /* Sitting time never goes down within a session. */
   if (!tl.asleep) {
     DbkUsec sitting = dbk_engine_sitting(&tl.e, tl.now);
     check(sitting >= tl.prev_sitting,
-          "%s: sitting time went down from %" PRIu64 " to %" PRIu64 "us without a break",
-          what, tl.prev_sitting, sitting);
-    check(sitting <= tl.now - T0, "%s: sitting time %" PRIu64 "us longer than the timeline",
-          what, sitting);
+          "%s: sitting time went down from %" PRIu64 " to %" PRIu64 "us without a break", what,
+          tl.prev_sitting, sitting);
+    check(sitting <= tl.now - T0, "%s: sitting time %" PRIu64 "us longer than the timeline", what,
+          sitting);
     tl.prev_sitting = sitting;
   }
 }
@@ -293,7 +315,8 @@ static void advance_to(DbkUsec t) {
   for (unsigned i = 0;; i++) {
     check(i < 100000, "more than 100000 deadlines before %s", fmt_time(t));
     DbkUsec d = dbk_engine_next_deadline(&tl.e);
-    if (d > t) break;
+    if (d > t)
+      break;
     advance_step(d > tl.now ? d : tl.now);
   }
   advance_step(t);
@@ -307,34 +330,41 @@ static void jump_to(DbkUsec t) {
 
 /* After an event the daemon re-arms its timer; a deadline now fires at once. */
 static void settle(void) {
-  if (!tl.asleep && dbk_engine_next_deadline(&tl.e) <= tl.now) advance_step(tl.now);
+  if (!tl.asleep && dbk_engine_next_deadline(&tl.e) <= tl.now)
+    advance_step(tl.now);
 }
 
-#define EVENT(what, call)                                                                      \
-  do {                                                                                         \
-    size_t mark_ = tl.n_log;                                                                   \
-    GuardedEffects g_;                                                                         \
-    guarded_init(&g_);                                                                         \
-    DbkEffects *out = &g_.fx;                                                                  \
-    call;                                                                                      \
-    collect(&g_, what);                                                                        \
-    settle();                                                                                  \
-    check_state(mark_, what);                                                                  \
+#define EVENT(what, call)                                                                          \
+  do {                                                                                             \
+    size_t mark_ = tl.n_log;                                                                       \
+    GuardedEffects g_;                                                                             \
+    guarded_init(&g_);                                                                             \
+    DbkEffects *out = &g_.fx;                                                                      \
+    call;                                                                                          \
+    collect(&g_, what);                                                                            \
+    settle();                                                                                      \
+    check_state(mark_, what);                                                                      \
   } while (0)
 
-static void ev_activity(void) { EVENT("activity", dbk_engine_activity(&tl.e, tl.now, out)); }
+static void ev_activity(void) {
+  EVENT("activity", dbk_engine_activity(&tl.e, tl.now, out));
+}
 
 static void ev_idle(DbkUsec since) {
   check(since <= tl.now, "test bug: idle since the future");
   EVENT("idle", dbk_engine_idle(&tl.e, tl.now, since, out));
 }
 
-static void ev_lock(bool locked) { EVENT("lock", dbk_engine_lock(&tl.e, tl.now, locked, out)); }
+static void ev_lock(bool locked) {
+  EVENT("lock", dbk_engine_lock(&tl.e, tl.now, locked, out));
+}
 
 static void ev_sleep(bool asleep) {
-  if (!asleep) tl.asleep = false;
+  if (!asleep)
+    tl.asleep = false;
   EVENT("sleep", dbk_engine_sleep(&tl.e, tl.now, asleep, out));
-  if (asleep) tl.asleep = true;
+  if (asleep)
+    tl.asleep = true;
 }
 
 static DbkUsec ev_snooze(DbkUsec duration) {
@@ -377,7 +407,7 @@ static void ev_settings(const DbkTimerSettings *s) {
 static void expect_effects_at_(size_t mark, DbkUsec at, const char *expected) {
   char want[16][32];
   size_t n_want = 0;
-  bool used[16] = { false };
+  bool used[16] = {false};
 
   char copy[256];
   snprintf(copy, sizeof copy, "%s", expected);
@@ -386,24 +416,25 @@ static void expect_effects_at_(size_t mark, DbkUsec at, const char *expected) {
     snprintf(want[n_want++], sizeof want[0], "%s", tok);
   }
 
-  check(tl.n_log - mark == n_want, "expected %zu effect(s) \"%s\" at %s, got %zu", n_want,
-        expected, fmt_time(at), tl.n_log - mark);
+  check(tl.n_log - mark == n_want, "expected %zu effect(s) \"%s\" at %s, got %zu", n_want, expected,
+        fmt_time(at), tl.n_log - mark);
 
   for (size_t i = mark; i < tl.n_log; i++) {
     char got[64];
     effect_to_string(&tl.log[i].effect, got, sizeof got);
-    check(tl.log[i].at == at, "effect %s came at %s, expected at %s", got,
-          fmt_time(tl.log[i].at), fmt_time(at));
+    check(tl.log[i].at == at, "effect %s came at %s, expected at %s", got, fmt_time(tl.log[i].at),
+          fmt_time(at));
     bool found = false;
     for (size_t j = 0; j < n_want && !found; j++) {
-      if (used[j]) continue;
+      if (used[j])
+        continue;
       if (strcmp(want[j], got) == 0 ||
           (strcmp(want[j], "show") == 0 && strncmp(got, "show:", 5) == 0)) {
         used[j] = found = true;
       }
     }
-    check(found, "unexpected effect %s at %s (expected \"%s\")", got,
-          fmt_time(tl.log[i].at), expected);
+    check(found, "unexpected effect %s at %s (expected \"%s\")", got, fmt_time(tl.log[i].at),
+          expected);
   }
 }
 
@@ -418,7 +449,8 @@ static void expect_none_(size_t mark) {
 static size_t count_type(size_t mark, DbkEffectType type) {
   size_t n = 0;
   for (size_t i = mark; i < tl.n_log; i++)
-    if (tl.log[i].effect.type == type) n++;
+    if (tl.log[i].effect.type == type)
+      n++;
   return n;
 }
 
@@ -460,7 +492,7 @@ static DbkUsec start_and_get_due(void) {
 }
 
 static int setup_default(void **state) {
-  (void) state;
+  (void)state;
   tl_init(&default_settings);
   return 0;
 }
@@ -468,7 +500,7 @@ static int setup_default(void **state) {
 /* ---- session start ----------------------------------------------------- */
 
 static void test_away_until_first_activity(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   expect_state(DBK_STATE_AWAY);
   expect_sitting(0);
@@ -500,7 +532,7 @@ static void test_away_until_first_activity(void **state) {
 }
 
 static void test_repeated_activity_keeps_session(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 10 * MIN);
@@ -517,7 +549,7 @@ static void test_repeated_activity_keeps_session(void **state) {
 /* ---- the reminder ------------------------------------------------------ */
 
 static void test_reminder_exactly_at_interval_once(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   expect_time("next deadline", dbk_engine_next_deadline(&tl.e), T0 + 30 * MIN);
@@ -540,9 +572,9 @@ static void test_reminder_exactly_at_interval_once(void **state) {
 }
 
 static void test_effects_are_appended(void **state) {
-  (void) state;
-  DbkEffects out = { .n = 1 };
-  out.items[0] = (DbkEffect) { .type = DBK_EFFECT_BREAK_TAKEN, .how = DBK_BREAK_LOCK };
+  (void)state;
+  DbkEffects out = {.n = 1};
+  out.items[0] = (DbkEffect){.type = DBK_EFFECT_BREAK_TAKEN, .how = DBK_BREAK_LOCK};
 
   dbk_engine_activity(&tl.e, T0, &out);
   assert_int_equal(out.n, 1);
@@ -557,7 +589,7 @@ static void test_effects_are_appended(void **state) {
 /* ---- short idle and natural breaks ------------------------------------ */
 
 static void test_short_idle_counts_as_sitting(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 10 * MIN);
@@ -578,7 +610,7 @@ static void test_short_idle_counts_as_sitting(void **state) {
 }
 
 static void test_natural_break(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 10 * MIN);
@@ -614,7 +646,7 @@ static void test_natural_break(void **state) {
 
 /* idle_since lies in the past: the break falls at idle_since + natural-break. */
 static void test_natural_break_counts_from_idle_since(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 10 * MIN);
@@ -629,7 +661,7 @@ static void test_natural_break_counts_from_idle_since(void **state) {
 
 /* A poll learns late that the user left long ago: the break is taken at once. */
 static void test_late_idle_report_takes_natural_break(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 29 * MIN);
@@ -648,7 +680,7 @@ static void test_late_idle_report_takes_natural_break(void **state) {
 
 /* The rule holds even when the engine hears of the idle after its own deadline. */
 static void test_idle_report_in_time_order(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 29 * MIN);
@@ -667,7 +699,7 @@ static void test_idle_report_in_time_order(void **state) {
 /* ---- due, break-length, remind-again ---------------------------------- */
 
 static void test_break_length_while_due(void **state) {
-  (void) state;
+  (void)state;
   DbkUsec due = start_and_get_due();
   MARK();
   advance_to(due + MIN);
@@ -696,7 +728,7 @@ static void test_break_length_while_due(void **state) {
 
 /* The idle source reports only after its threshold: idle_since in the past. */
 static void test_break_length_reported_late(void **state) {
-  (void) state;
+  (void)state;
   DbkUsec due = start_and_get_due();
   MARK();
   advance_to(due + 2 * MIN);
@@ -707,7 +739,7 @@ static void test_break_length_reported_late(void **state) {
 }
 
 static void test_short_hands_off_while_due_stays_due(void **state) {
-  (void) state;
+  (void)state;
   DbkUsec due = start_and_get_due();
   MARK();
   advance_to(due + MIN);
@@ -731,7 +763,7 @@ static void test_short_hands_off_while_due_stays_due(void **state) {
 
 /* Hands-off before the reminder does not count: the break starts at the reminder. */
 static void test_hands_off_before_reminder_not_counted(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 29 * MIN);
@@ -754,7 +786,7 @@ static void test_hands_off_before_reminder_not_counted(void **state) {
 
 /* While due, idle ≥ natural-break is not a natural break; break-length rules. */
 static void test_no_natural_break_while_due(void **state) {
-  (void) state;
+  (void)state;
   DbkTimerSettings s = default_settings;
   s.break_length = 10 * MIN; /* longer than natural-break */
   tl_init(&s);
@@ -776,7 +808,7 @@ static void test_no_natural_break_while_due(void **state) {
 }
 
 static void test_remind_again_repeats(void **state) {
-  (void) state;
+  (void)state;
   DbkUsec due = start_and_get_due();
   MARK();
   advance_to(due + 5 * MIN - 1);
@@ -796,7 +828,7 @@ static void test_remind_again_repeats(void **state) {
 }
 
 static void test_remind_again_zero_never_repeats(void **state) {
-  (void) state;
+  (void)state;
   DbkTimerSettings s = default_settings;
   s.remind_again = 0;
   tl_init(&s);
@@ -811,7 +843,7 @@ static void test_remind_again_zero_never_repeats(void **state) {
 
 /* remind-again falls while the user is briefly hands-off: shown at the next input. */
 static void test_remind_again_waits_for_activity(void **state) {
-  (void) state;
+  (void)state;
   DbkUsec due = start_and_get_due();
   MARK();
   advance_to(due + 4 * MIN + 50 * SEC);
@@ -834,7 +866,7 @@ static void test_remind_again_waits_for_activity(void **state) {
 /* ---- snooze ------------------------------------------------------------ */
 
 static void test_snooze_when_due(void **state) {
-  (void) state;
+  (void)state;
   DbkUsec due = start_and_get_due();
   MARK();
   advance_to(due + MIN);
@@ -858,7 +890,7 @@ static void test_snooze_when_due(void **state) {
 }
 
 static void test_break_clears_snooze(void **state) {
-  (void) state;
+  (void)state;
   DbkUsec due = start_and_get_due();
   MARK();
   ev_snooze(10 * MIN);
@@ -886,7 +918,7 @@ static void test_break_clears_snooze(void **state) {
 }
 
 static void test_snooze_before_due_delays_reminder(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 10 * MIN);
@@ -907,7 +939,7 @@ static void test_snooze_before_due_delays_reminder(void **state) {
 
 /* A snooze ending before the interval changes nothing. */
 static void test_short_snooze_before_due(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 10 * MIN);
@@ -925,7 +957,7 @@ static void test_short_snooze_before_due(void **state) {
 /* ---- pause and resume -------------------------------------------------- */
 
 static void test_pause_until_resume(void **state) {
-  (void) state;
+  (void)state;
   DbkUsec due = start_and_get_due();
   MARK();
   advance_to(due + MIN);
@@ -954,7 +986,7 @@ static void test_pause_until_resume(void **state) {
 }
 
 static void test_pause_tracking_goes_on(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + MIN);
@@ -992,7 +1024,7 @@ static void test_pause_tracking_goes_on(void **state) {
 }
 
 static void test_timed_pause_expires(void **state) {
-  (void) state;
+  (void)state;
   DbkUsec due = start_and_get_due();
   MARK();
   advance_to(due + MIN);
@@ -1013,7 +1045,7 @@ static void test_timed_pause_expires(void **state) {
 }
 
 static void test_timed_pause_expires_before_interval(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 5 * MIN);
@@ -1028,7 +1060,7 @@ static void test_timed_pause_expires_before_interval(void **state) {
 }
 
 static void test_pause_while_away(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_pause(0);
   expect_state(DBK_STATE_PAUSED); /* paused outranks away */
@@ -1040,7 +1072,7 @@ static void test_pause_while_away(void **state) {
 }
 
 static void test_resume_without_pause_or_snooze(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   check(!ev_resume(), "resume with nothing to resume returned true (away)");
   ev_activity();
@@ -1061,7 +1093,7 @@ static void test_resume_without_pause_or_snooze(void **state) {
 }
 
 static void test_resume_ends_snooze(void **state) {
-  (void) state;
+  (void)state;
   DbkUsec due = start_and_get_due();
   MARK();
   ev_snooze(10 * MIN);
@@ -1081,7 +1113,7 @@ static void test_resume_ends_snooze(void **state) {
 }
 
 static void test_resume_snooze_below_interval(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 5 * MIN);
@@ -1118,17 +1150,17 @@ static void check_take_break_when_due(DbkBreakKind how, const char *expected) {
 }
 
 static void test_take_break_command(void **state) {
-  (void) state;
+  (void)state;
   check_take_break_when_due(DBK_BREAK_COMMAND, "break:command close");
 }
 
 static void test_take_break_action(void **state) {
-  (void) state;
+  (void)state;
   check_take_break_when_due(DBK_BREAK_ACTION, "break:action close");
 }
 
 static void test_take_break_before_due(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 10 * MIN);
@@ -1147,7 +1179,7 @@ static void test_take_break_before_due(void **state) {
 }
 
 static void test_take_break_clears_snooze(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 10 * MIN);
@@ -1163,7 +1195,7 @@ static void test_take_break_clears_snooze(void **state) {
 }
 
 static void test_skip(void **state) {
-  (void) state;
+  (void)state;
   DbkUsec due = start_and_get_due();
   MARK();
   advance_to(due + MIN);
@@ -1183,7 +1215,7 @@ static void test_skip(void **state) {
 }
 
 static void test_skip_when_not_due(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   check(!ev_skip(), "skip while away returned true");
   ev_activity();
@@ -1198,7 +1230,7 @@ static void test_skip_when_not_due(void **state) {
 /* ---- config changes ---------------------------------------------------- */
 
 static void test_lower_interval_reminds_now(void **state) {
-  (void) state;
+  (void)state;
   DbkTimerSettings s = default_settings;
   s.interval = 60 * MIN;
   tl_init(&s);
@@ -1222,7 +1254,7 @@ static void test_lower_interval_reminds_now(void **state) {
 /* A reminder shown late (here: on a config change) still starts the break
  * count when it is shown, not when it would have been due. */
 static void test_break_counts_from_late_reminder(void **state) {
-  (void) state;
+  (void)state;
   DbkTimerSettings s = default_settings;
   s.interval = 60 * MIN;
   s.remind_again = 0;
@@ -1248,7 +1280,7 @@ static void test_break_counts_from_late_reminder(void **state) {
 }
 
 static void test_lower_interval_moves_reminder(void **state) {
-  (void) state;
+  (void)state;
   DbkTimerSettings s = default_settings;
   s.interval = 60 * MIN;
   tl_init(&s);
@@ -1265,7 +1297,7 @@ static void test_lower_interval_moves_reminder(void **state) {
 }
 
 static void test_raise_interval_closes_reminder(void **state) {
-  (void) state;
+  (void)state;
   DbkUsec due = start_and_get_due();
   MARK();
   advance_to(due + MIN);
@@ -1284,7 +1316,7 @@ static void test_raise_interval_closes_reminder(void **state) {
 }
 
 static void test_lower_natural_break_applies_now(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 10 * MIN);
@@ -1301,7 +1333,7 @@ static void test_lower_natural_break_applies_now(void **state) {
 /* ---- screen lock ------------------------------------------------------- */
 
 static void test_lock_natural_break(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 10 * MIN);
@@ -1326,7 +1358,7 @@ static void test_lock_natural_break(void **state) {
 }
 
 static void test_short_lock_keeps_session(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 10 * MIN);
@@ -1341,7 +1373,7 @@ static void test_short_lock_keeps_session(void **state) {
 }
 
 static void test_lock_while_due(void **state) {
-  (void) state;
+  (void)state;
   DbkUsec due = start_and_get_due();
   MARK();
   advance_to(due + 10 * SEC);
@@ -1355,7 +1387,7 @@ static void test_lock_while_due(void **state) {
 }
 
 static void test_unlock_counts_as_activity(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   /* From away: locked, then unlocked, starts a session. */
   ev_lock(true);
@@ -1386,7 +1418,7 @@ static void test_unlock_counts_as_activity(void **state) {
 }
 
 static void test_input_while_locked_ignored(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 10 * MIN);
@@ -1445,17 +1477,17 @@ static void check_long_suspend(bool timer_first) {
 }
 
 static void test_long_suspend_is_a_break(void **state) {
-  (void) state;
+  (void)state;
   check_long_suspend(false);
 }
 
 static void test_long_suspend_timer_fires_first(void **state) {
-  (void) state;
+  (void)state;
   check_long_suspend(true);
 }
 
 static void test_short_suspend_keeps_session(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 10 * MIN);
@@ -1474,7 +1506,7 @@ static void test_short_suspend_keeps_session(void **state) {
 
 /* A short suspend over the reminder's time: the reminder waits for the wake-up. */
 static void test_short_suspend_across_interval(void **state) {
-  (void) state;
+  (void)state;
   MARK();
   ev_activity();
   advance_to(T0 + 28 * MIN);
@@ -1495,7 +1527,7 @@ static void test_short_suspend_across_interval(void **state) {
 }
 
 static void test_suspend_while_due(void **state) {
-  (void) state;
+  (void)state;
   DbkUsec due = start_and_get_due();
   MARK();
   advance_to(due + 10 * SEC);
@@ -1510,7 +1542,7 @@ static void test_suspend_while_due(void **state) {
 /* ---- queries ----------------------------------------------------------- */
 
 static void test_state_precedence(void **state) {
-  (void) state;
+  (void)state;
   /* away; paused > away */
   expect_state(DBK_STATE_AWAY);
   ev_pause(0);
@@ -1548,7 +1580,7 @@ static void test_state_precedence(void **state) {
 }
 
 static void test_idle_threshold(void **state) {
-  (void) state;
+  (void)state;
   assert_int_equal(dbk_engine_idle_threshold(&tl.e), 30 * SEC);
 
   DbkTimerSettings s = default_settings;
@@ -1564,7 +1596,7 @@ static void test_idle_threshold(void **state) {
 }
 
 static void test_no_wakeups_when_away(void **state) {
-  (void) state;
+  (void)state;
   expect_time("next deadline at start", dbk_engine_next_deadline(&tl.e), DBK_USEC_INFINITY);
 
   /* After a natural break, with the user still idle. */
@@ -1591,12 +1623,11 @@ static void test_no_wakeups_when_away(void **state) {
   ev_lock(true);
   advance_to(T0 + 43 * MIN);
   expect_state(DBK_STATE_AWAY);
-  expect_time("next deadline after lock break", dbk_engine_next_deadline(&tl.e),
-              DBK_USEC_INFINITY);
+  expect_time("next deadline after lock break", dbk_engine_next_deadline(&tl.e), DBK_USEC_INFINITY);
 }
 
 static void test_next_deadline_while_sitting_and_idle(void **state) {
-  (void) state;
+  (void)state;
   ev_activity();
   expect_time("next deadline", dbk_engine_next_deadline(&tl.e), T0 + 30 * MIN);
   advance_to(T0 + 10 * MIN);
@@ -1608,7 +1639,7 @@ static void test_next_deadline_while_sitting_and_idle(void **state) {
 }
 
 static void test_next_reminder(void **state) {
-  (void) state;
+  (void)state;
   expect_time("away", dbk_engine_next_reminder(&tl.e), 0);
   ev_activity();
   expect_time("sitting", dbk_engine_next_reminder(&tl.e), T0 + 30 * MIN);
@@ -1630,7 +1661,7 @@ static void test_next_reminder(void **state) {
 }
 
 static void test_strings(void **state) {
-  (void) state;
+  (void)state;
   assert_string_equal(dbk_state_to_string(DBK_STATE_SITTING), "sitting");
   assert_string_equal(dbk_state_to_string(DBK_STATE_IDLE), "idle");
   assert_string_equal(dbk_state_to_string(DBK_STATE_AWAY), "away");
@@ -1664,8 +1695,10 @@ static uint64_t rng_range(uint64_t lo, uint64_t hi) {
 
 static DbkUsec random_step(void) {
   uint64_t r = rng_range(0, 99);
-  if (r < 70) return rng_range(1 * SEC, 3 * MIN);
-  if (r < 95) return rng_range(3 * MIN, 40 * MIN);
+  if (r < 70)
+    return rng_range(1 * SEC, 3 * MIN);
+  if (r < 95)
+    return rng_range(3 * MIN, 40 * MIN);
   return rng_range(40 * MIN, 5 * HOUR);
 }
 
@@ -1683,8 +1716,8 @@ static const char *fmt_dur(DbkUsec d) {
   static char bufs[8][32];
   static unsigned next;
   char *buf = bufs[next++ % 8];
-  snprintf(buf, 32, "%" PRIu64 "h%" PRIu64 "m%" PRIu64 "s+%" PRIu64 "us", d / HOUR,
-           d % HOUR / MIN, d % MIN / SEC, d % SEC);
+  snprintf(buf, 32, "%" PRIu64 "h%" PRIu64 "m%" PRIu64 "s+%" PRIu64 "us", d / HOUR, d % HOUR / MIN,
+           d % MIN / SEC, d % SEC);
   return buf;
 }
 
@@ -1699,7 +1732,8 @@ static void run_random_timeline(uint64_t seed, unsigned steps) {
   current_seed = seed;
   n_trace = 0;
   DbkTimerSettings s = default_settings;
-  if (rng_range(0, 1)) s = random_settings();
+  if (rng_range(0, 1))
+    s = random_settings();
   tl_init(&s);
   trace_settings("init", &s);
 
@@ -1718,7 +1752,8 @@ static void run_random_timeline(uint64_t seed, unsigned steps) {
     } else if (r < 50) {
       trace_step("%u %s activity", i, fmt_time(tl.now));
       ev_activity();
-      if (!locked) last_input = tl.now;
+      if (!locked)
+        last_input = tl.now;
     } else if (r < 62) {
       DbkUsec since = rng_range(last_input, tl.now);
       trace_step("%u %s idle since %s", i, fmt_time(tl.now), fmt_time(since));
@@ -1727,7 +1762,8 @@ static void run_random_timeline(uint64_t seed, unsigned steps) {
       locked = !locked;
       trace_step("%u %s lock %d", i, fmt_time(tl.now), locked);
       ev_lock(locked);
-      if (!locked) last_input = tl.now;
+      if (!locked)
+        last_input = tl.now;
     } else if (r < 70) {
       trace_step("%u %s sleep", i, fmt_time(tl.now));
       ev_sleep(true);
@@ -1786,13 +1822,14 @@ static void run_random_timeline(uint64_t seed, unsigned steps) {
                 tl.n_by_how[DBK_BREAK_NATURAL], tl.n_by_how[DBK_BREAK_LOCK],
                 tl.n_by_how[DBK_BREAK_SUSPEND]);
   assert_true(tl.n_by_type[DBK_EFFECT_SHOW_REMINDER] > 100);
-  for (unsigned how = 0; how <= DBK_BREAK_SUSPEND; how++) assert_true(tl.n_by_how[how] > 10);
+  for (unsigned how = 0; how <= DBK_BREAK_SUSPEND; how++)
+    assert_true(tl.n_by_how[how] > 10);
 }
 
 static void test_random_timelines(void **state) {
-  (void) state;
+  (void)state;
   static const uint64_t seeds[] = {
-    UINT64_C(0x6465736b62726561), 1, 42, UINT64_C(0x9e3779b97f4a7c15), 20240101, 7777,
+      UINT64_C(0x6465736b62726561), 1, 42, UINT64_C(0x9e3779b97f4a7c15), 20240101, 7777,
   };
   for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++)
     run_random_timeline(seeds[i], 20000);
@@ -1802,63 +1839,63 @@ static void test_random_timelines(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    T(test_away_until_first_activity),
-    T(test_repeated_activity_keeps_session),
-    T(test_reminder_exactly_at_interval_once),
-    T(test_effects_are_appended),
-    T(test_short_idle_counts_as_sitting),
-    T(test_natural_break),
-    T(test_natural_break_counts_from_idle_since),
-    T(test_late_idle_report_takes_natural_break),
-    T(test_idle_report_in_time_order),
-    T(test_break_length_while_due),
-    T(test_break_length_reported_late),
-    T(test_short_hands_off_while_due_stays_due),
-    T(test_hands_off_before_reminder_not_counted),
-    T(test_no_natural_break_while_due),
-    T(test_remind_again_repeats),
-    T(test_remind_again_zero_never_repeats),
-    T(test_remind_again_waits_for_activity),
-    T(test_snooze_when_due),
-    T(test_break_clears_snooze),
-    T(test_snooze_before_due_delays_reminder),
-    T(test_short_snooze_before_due),
-    T(test_pause_until_resume),
-    T(test_pause_tracking_goes_on),
-    T(test_timed_pause_expires),
-    T(test_timed_pause_expires_before_interval),
-    T(test_pause_while_away),
-    T(test_resume_without_pause_or_snooze),
-    T(test_resume_ends_snooze),
-    T(test_resume_snooze_below_interval),
-    T(test_take_break_command),
-    T(test_take_break_action),
-    T(test_take_break_before_due),
-    T(test_take_break_clears_snooze),
-    T(test_skip),
-    T(test_skip_when_not_due),
-    T(test_lower_interval_reminds_now),
-    T(test_lower_interval_moves_reminder),
-    T(test_break_counts_from_late_reminder),
-    T(test_raise_interval_closes_reminder),
-    T(test_lower_natural_break_applies_now),
-    T(test_lock_natural_break),
-    T(test_short_lock_keeps_session),
-    T(test_lock_while_due),
-    T(test_unlock_counts_as_activity),
-    T(test_input_while_locked_ignored),
-    T(test_long_suspend_is_a_break),
-    T(test_long_suspend_timer_fires_first),
-    T(test_short_suspend_keeps_session),
-    T(test_short_suspend_across_interval),
-    T(test_suspend_while_due),
-    T(test_state_precedence),
-    T(test_idle_threshold),
-    T(test_no_wakeups_when_away),
-    T(test_next_deadline_while_sitting_and_idle),
-    T(test_next_reminder),
-    T(test_strings),
-    T(test_random_timelines),
+      T(test_away_until_first_activity),
+      T(test_repeated_activity_keeps_session),
+      T(test_reminder_exactly_at_interval_once),
+      T(test_effects_are_appended),
+      T(test_short_idle_counts_as_sitting),
+      T(test_natural_break),
+      T(test_natural_break_counts_from_idle_since),
+      T(test_late_idle_report_takes_natural_break),
+      T(test_idle_report_in_time_order),
+      T(test_break_length_while_due),
+      T(test_break_length_reported_late),
+      T(test_short_hands_off_while_due_stays_due),
+      T(test_hands_off_before_reminder_not_counted),
+      T(test_no_natural_break_while_due),
+      T(test_remind_again_repeats),
+      T(test_remind_again_zero_never_repeats),
+      T(test_remind_again_waits_for_activity),
+      T(test_snooze_when_due),
+      T(test_break_clears_snooze),
+      T(test_snooze_before_due_delays_reminder),
+      T(test_short_snooze_before_due),
+      T(test_pause_until_resume),
+      T(test_pause_tracking_goes_on),
+      T(test_timed_pause_expires),
+      T(test_timed_pause_expires_before_interval),
+      T(test_pause_while_away),
+      T(test_resume_without_pause_or_snooze),
+      T(test_resume_ends_snooze),
+      T(test_resume_snooze_below_interval),
+      T(test_take_break_command),
+      T(test_take_break_action),
+      T(test_take_break_before_due),
+      T(test_take_break_clears_snooze),
+      T(test_skip),
+      T(test_skip_when_not_due),
+      T(test_lower_interval_reminds_now),
+      T(test_lower_interval_moves_reminder),
+      T(test_break_counts_from_late_reminder),
+      T(test_raise_interval_closes_reminder),
+      T(test_lower_natural_break_applies_now),
+      T(test_lock_natural_break),
+      T(test_short_lock_keeps_session),
+      T(test_lock_while_due),
+      T(test_unlock_counts_as_activity),
+      T(test_input_while_locked_ignored),
+      T(test_long_suspend_is_a_break),
+      T(test_long_suspend_timer_fires_first),
+      T(test_short_suspend_keeps_session),
+      T(test_short_suspend_across_interval),
+      T(test_suspend_while_due),
+      T(test_state_precedence),
+      T(test_idle_threshold),
+      T(test_no_wakeups_when_away),
+      T(test_next_deadline_while_sitting_and_idle),
+      T(test_next_reminder),
+      T(test_strings),
+      T(test_random_timelines),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

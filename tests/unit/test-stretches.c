@@ -109,7 +109,8 @@ static void test_find(void **state) {
 
   /* The ids DESIGN.md and the man page promise. */
   static const char *const promised[] = {
-    "bruegger", "doorway", "wall-angels", "backrest-extension", "seated-twist", "reach-and-squeeze",
+      "bruegger",           "doorway",      "wall-angels",
+      "backrest-extension", "seated-twist", "reach-and-squeeze",
   };
   for (size_t i = 0; i < sizeof(promised) / sizeof(promised[0]); i++)
     assert_non_null(dbk_stretch_find(promised[i]));
@@ -143,12 +144,12 @@ static void test_default_rotation_exists(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_catalogue_not_empty),
-    cmocka_unit_test(test_ids_unique_and_well_formed),
-    cmocka_unit_test(test_texts),
-    cmocka_unit_test(test_find),
-    cmocka_unit_test(test_find_unknown),
-    cmocka_unit_test(test_default_rotation_exists),
+      cmocka_unit_test(test_catalogue_not_empty),
+      cmocka_unit_test(test_ids_unique_and_well_formed),
+      cmocka_unit_test(test_texts),
+      cmocka_unit_test(test_find),
+      cmocka_unit_test(test_find_unknown),
+      cmocka_unit_test(test_default_rotation_exists),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
