@@ -21,7 +21,7 @@ static const struct {
 } known_keys[] = {
     {"timer", {"interval", "break-length", "natural-break", "snooze", "remind-again", NULL}},
     {"notify", {"stretches", "urgency", NULL}},
-    {"idle", {"source", NULL}},
+    {"idle", {"source", "inhibitors", NULL}},
 };
 
 /* The [timer] durations: where each goes and what it may be. */
@@ -279,6 +279,13 @@ static void load_idle(GKeyFile *file, const char *path, DbkConfig *config, GPtrA
   if (source && !dbk_source_kind_from_string(source, &config->source))
     add_problem(errors, path, "idle", "source", source,
                 "allowed: auto, mutter, wayland, screensaver, x11, logind, none");
+
+  g_autofree char *inhibitors = get_value(file, "idle", "inhibitors");
+  if (g_strcmp0(inhibitors, "ignore") == 0)
+    config->ignore_inhibitors = TRUE;
+  else if (inhibitors && g_strcmp0(inhibitors, "count-as-present") != 0)
+    add_problem(errors, path, "idle", "inhibitors", inhibitors,
+                "allowed: count-as-present, ignore");
 }
 
 DbkConfig *dbk_config_load(const char *path, GPtrArray *errors, GPtrArray *warnings,

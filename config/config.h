@@ -41,6 +41,7 @@ typedef struct {
   DbkUrgency urgency; /* urgency of the first showing */
   /* [idle] */
   DbkSourceKind source;
+  gboolean ignore_inhibitors; /* inhibitors=ignore; default count-as-present */
 } DbkConfig;
 
 /* Allowed ranges, shared by the config and the D-Bus API. */

@@ -165,9 +165,16 @@ static const DbkIdleListener idle_listener = {
 
 static gboolean try_source(DbkDaemon *d, const DbkIdleSourceOps *ops, GString *passed) {
   g_autoptr(GError) error = NULL;
-  DbkIdleSource *source =
-      ops->new (d->session_bus, d->system_bus, dbk_engine_idle_threshold(&d->engine),
-                &idle_listener, d, &error);
+  DbkIdleContext ctx = {
+      .session_bus = d->session_bus,
+      .system_bus = d->system_bus,
+      .threshold = dbk_engine_idle_threshold(&d->engine),
+      .ignore_inhibitors = d->config->ignore_inhibitors,
+  };
+  /* clang-format would take the `new` member for C++'s operator. */
+  /* clang-format off */
+  DbkIdleSource *source = ops->new(&ctx, &idle_listener, d, &error);
+  /* clang-format on */
   if (!source) {
     g_string_append_printf(passed, "%s%s: %s", passed->len ? "; " : "", ops->name,
                            error ? error->message : "unavailable");
@@ -305,7 +312,8 @@ static void log_warnings(GPtrArray *warnings) {
 
 /* Takes `config` and `path`; applies them to the session in progress. */
 static void apply_config(DbkDaemon *d, DbkConfig *config, char *path) {
-  DbkSourceKind old_source = d->config->source;
+  gboolean new_source = config->source != d->config->source ||
+                        config->ignore_inhibitors != d->config->ignore_inhibitors;
   dbk_config_free(d->config);
   d->config = config;
   g_free(d->config_path);
@@ -315,7 +323,7 @@ static void apply_config(DbkDaemon *d, DbkConfig *config, char *path) {
   DbkTimerSettings settings = settings_from_config(config);
   DbkEffects fx = {0};
   dbk_engine_set_settings(&d->engine, dbk_now(), &settings, &fx);
-  if (config->source != old_source)
+  if (new_source)
     select_source(d);
   else if (d->source)
     d->source_ops->set_threshold(d->source, dbk_engine_idle_threshold(&d->engine));

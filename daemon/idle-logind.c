@@ -176,9 +176,9 @@ static void logind_free(DbkIdleSource *self);
  * Works when there is a system bus and logind knows a session of ours that
  * has an IdleHint. The first report follows from the main loop.
  */
-static DbkIdleSource *logind_new(GDBusConnection *session_bus, GDBusConnection *system_bus,
-                                 DbkUsec threshold, const DbkIdleListener *listener,
+static DbkIdleSource *logind_new(const DbkIdleContext *ctx, const DbkIdleListener *listener,
                                  void *user_data, GError **error) {
+  GDBusConnection *system_bus = ctx->system_bus;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) dict = NULL;

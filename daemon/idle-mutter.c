@@ -412,9 +412,10 @@ static void mutter_free(DbkIdleSource *self);
  * follows from the main loop: active(), or idle(since) when the user is
  * already idle past the threshold.
  */
-static DbkIdleSource *mutter_new(GDBusConnection *session_bus, GDBusConnection *system_bus,
-                                 DbkUsec threshold, const DbkIdleListener *listener,
+static DbkIdleSource *mutter_new(const DbkIdleContext *ctx, const DbkIdleListener *listener,
                                  void *user_data, GError **error) {
+  GDBusConnection *session_bus = ctx->session_bus;
+  DbkUsec threshold = ctx->threshold;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GVariant) reply = NULL;
   DbkIdleSource *self;

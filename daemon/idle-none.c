@@ -21,9 +21,8 @@ static gboolean report_active(gpointer data) {
 }
 
 /* Always works: reports active() once, from the main loop, and never idle. */
-static DbkIdleSource *none_new(GDBusConnection *session_bus, GDBusConnection *system_bus,
-                               DbkUsec threshold, const DbkIdleListener *listener, void *user_data,
-                               GError **error) {
+static DbkIdleSource *none_new(const DbkIdleContext *ctx, const DbkIdleListener *listener,
+                               void *user_data, GError **error) {
   DbkIdleSource *self = g_new0(DbkIdleSource, 1);
 
   self->listener = *listener;

@@ -258,9 +258,10 @@ static void on_name_vanished(GDBusConnection *bus, const char *name, gpointer da
  * GetSessionIdleTime answers (KDE on Wayland answers NotSupported, and then
  * this fails saying so). The first report follows from the main loop.
  */
-static DbkIdleSource *screensaver_new(GDBusConnection *session_bus, GDBusConnection *system_bus,
-                                      DbkUsec threshold, const DbkIdleListener *listener,
+static DbkIdleSource *screensaver_new(const DbkIdleContext *ctx, const DbkIdleListener *listener,
                                       void *user_data, GError **error) {
+  GDBusConnection *session_bus = ctx->session_bus;
+  DbkUsec threshold = ctx->threshold;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GVariant) owner_reply = NULL;
   g_autoptr(GVariant) idle_reply = NULL;

@@ -29,18 +29,28 @@ typedef struct {
 
 typedef struct DbkIdleSource DbkIdleSource;
 
+/* What a source is started with. */
+typedef struct {
+  GDBusConnection *session_bus;
+  GDBusConnection *system_bus; /* NULL without one */
+  DbkUsec threshold;           /* report idle once idle time reaches this (µs) */
+  /* [idle] inhibitors=ignore: an idle inhibitor (a video playing, a call)
+   * does not make the user present; where the desktop can tell, report
+   * idle time regardless of inhibitors. */
+  gboolean ignore_inhibitors;
+} DbkIdleContext;
+
 typedef struct {
   /* As the config and `deskbreak status` name it: "mutter", "logind"… */
   const char *name;
   /*
    * Checks that the source works here and starts it, watching for idle
-   * time reaching `threshold` (µs). May block briefly on D-Bus round trips
-   * (at most a couple of seconds in all). Returns NULL and sets `error`
-   * (a sentence saying why, e.g. "org.gnome.Mutter.IdleMonitor is not on
-   * the session bus") when it cannot work here.
+   * time reaching ctx->threshold. May block briefly on round trips to its
+   * service (at most a couple of seconds in all). Returns NULL and sets
+   * `error` (a sentence saying why, e.g. "org.gnome.Mutter.IdleMonitor is
+   * not on the session bus") when it cannot work here.
    */
-  DbkIdleSource *(*new)(GDBusConnection *session_bus, GDBusConnection *system_bus,
-                        DbkUsec threshold, const DbkIdleListener *listener, void *user_data,
+  DbkIdleSource *(*new)(const DbkIdleContext *ctx, const DbkIdleListener *listener, void *user_data,
                         GError **error);
   /* A new threshold (the config changed). */
   void (*set_threshold)(DbkIdleSource *source, DbkUsec threshold);

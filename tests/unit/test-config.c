@@ -170,6 +170,7 @@ static void expect_defaults(const DbkConfig *c) {
   expect_stretches(c, default_stretches);
   assert_int_equal(c->urgency, DBK_URGENCY_NORMAL);
   assert_int_equal(c->source, DBK_SOURCE_AUTO);
+  assert_false(c->ignore_inhibitors);
 }
 
 /* ---- defaults and good files -------------------------------------------- */
@@ -546,6 +547,20 @@ static void test_bad_source(void **state) {
   expect_one_error(fx.path, "source", "xorg", "auto", "mutter", "logind", "none", NULL);
 }
 
+static void test_inhibitors(void **state) {
+  (void)state;
+  DbkConfig *c = load_text("[idle]\ninhibitors=ignore\n");
+  expect_clean();
+  assert_true(c->ignore_inhibitors);
+  c = load_text("[idle]\ninhibitors=count-as-present\n");
+  expect_clean();
+  assert_false(c->ignore_inhibitors);
+  c = load_text("[timer]\ninterval=20m\n[idle]\ninhibitors=sometimes\n");
+  assert_false(c->ignore_inhibitors);
+  assert_int_equal(c->interval, 20 * MINUTE);
+  expect_one_error(fx.path, "inhibitors", "sometimes", "count-as-present", "ignore", NULL);
+}
+
 static void test_several_errors_each_reported(void **state) {
   (void)state;
   DbkConfig *c = load_text("[timer]\n"
@@ -819,6 +834,7 @@ int main(void) {
       T(test_single_stretch),
       T(test_bad_urgency),
       T(test_bad_source),
+      T(test_inhibitors),
       T(test_several_errors_each_reported),
       T(test_unknown_key_warns),
       T(test_unknown_group_warns),
