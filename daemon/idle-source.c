@@ -7,15 +7,21 @@
  */
 #include "idle-source.h"
 
+#include "build-config.h"
+
 #include <string.h>
 #include <time.h>
 
 static const DbkIdleSourceOps *const sources[] = {
     /* Event-driven ones first: no polling, exact times. */
     &dbk_idle_source_mutter,
-    /* wayland (ext-idle-notify-v1) goes here, behind its HAVE_ macro. */
+#if HAVE_WAYLAND
+    &dbk_idle_source_wayland,
+#endif
     &dbk_idle_source_screensaver,
-    /* x11 (XSync IDLETIME) goes here, behind its HAVE_ macro. */
+#if HAVE_X11
+    &dbk_idle_source_x11,
+#endif
     /* Coarse: logind only learns of idleness from the desktop, if at all. */
     &dbk_idle_source_logind,
     /* Always works: every moment counts as sitting. */

@@ -63,6 +63,8 @@ extern const DbkIdleSourceOps dbk_idle_source_mutter;
 extern const DbkIdleSourceOps dbk_idle_source_screensaver;
 extern const DbkIdleSourceOps dbk_idle_source_logind;
 extern const DbkIdleSourceOps dbk_idle_source_none;
+extern const DbkIdleSourceOps dbk_idle_source_x11;     /* HAVE_X11 */
+extern const DbkIdleSourceOps dbk_idle_source_wayland; /* HAVE_WAYLAND */
 
 /* Every source built into this deskbreakd, in source=auto's probing order. */
 const DbkIdleSourceOps *const *dbk_idle_sources(size_t *ret_n);

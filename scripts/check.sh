@@ -14,9 +14,10 @@ $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
   meson ninja-build pkg-config gcc libc6-dev \
   libglib2.0-dev libglib2.0-bin libnotify-dev libsystemd-dev \
+  libx11-dev libxext-dev libxss-dev libwayland-dev wayland-protocols plasma-wayland-protocols \
   libcmocka-dev \
   dbus dbus-daemon python3 python3-dbusmock python3-dbus python3-gi gir1.2-glib-2.0 \
-  dunst xvfb xauth xdotool x11-utils \
+  dunst xvfb xauth xdotool x11-utils mutter kwin-wayland \
   systemd groff-base man-db desktop-file-utils >/dev/null
 
 status=0
