@@ -123,8 +123,6 @@ static gboolean on_timer(int fd, GIOCondition condition, void *data) {
 
 /* ---- idle source ---- */
 
-static void select_source(DbkDaemon *d);
-
 static void on_idle(void *data, DbkUsec idle_since) {
   DbkDaemon *d = data;
   DbkEffects fx = {0};
@@ -141,85 +139,41 @@ static void on_active(void *data) {
   settle(d, &fx);
 }
 
-static gboolean reselect_source(void *data) {
-  DbkDaemon *d = data;
-  d->reselect_id = 0;
-  select_source(d);
-  dbk_dbus_service_publish(d);
-  return G_SOURCE_REMOVE;
+static void log_idle_source(DbkDaemon *d) {
+  const char *detail = dbk_idle_picker_detail(d->idle);
+  g_message("Idle source: %s%s%s%s", dbk_idle_picker_name(d->idle), *detail ? " (passed over: " : "",
+            detail, *detail ? ")" : "");
 }
 
-static void on_source_lost(void *data, const char *why) {
+/* The picker moved to another source; the sitting session carries on. */
+static void on_source_switched(void *data, const char *why) {
   DbkDaemon *d = data;
-  g_warning("Idle source %s stopped working: %s; choosing another", d->source_ops->name, why);
-  /* Not from inside the source's own callback: it is about to be freed. */
-  if (!d->reselect_id)
-    d->reselect_id = g_idle_add(reselect_source, d);
+  g_message("Changing idle source: %s", why);
+  log_idle_source(d);
+  dbk_dbus_service_publish(d);
 }
 
 static const DbkIdleListener idle_listener = {
     .idle = on_idle,
     .active = on_active,
-    .lost = on_source_lost,
+    .lost = on_source_switched,
 };
 
-static gboolean try_source(DbkDaemon *d, const DbkIdleSourceOps *ops, GString *passed) {
-  g_autoptr(GError) error = NULL;
+static void start_idle_source(DbkDaemon *d) {
+  g_clear_pointer(&d->idle, dbk_idle_picker_free);
   DbkIdleContext ctx = {
       .session_bus = d->session_bus,
       .system_bus = d->system_bus,
       .threshold = dbk_engine_idle_threshold(&d->engine),
       .ignore_inhibitors = d->config->ignore_inhibitors,
   };
-  /* clang-format would take the `new` member for C++'s operator. */
-  /* clang-format off */
-  DbkIdleSource *source = ops->new(&ctx, &idle_listener, d, &error);
-  /* clang-format on */
-  if (!source) {
-    g_string_append_printf(passed, "%s%s: %s", passed->len ? "; " : "", ops->name,
-                           error ? error->message : "unavailable");
-    return FALSE;
-  }
-  d->source = source;
-  d->source_ops = ops;
-  return TRUE;
-}
-
-static void select_source(DbkDaemon *d) {
-  if (d->source) {
-    d->source_ops->free(d->source);
-    d->source = NULL;
-  }
-  g_autoptr(GString) passed = g_string_new(NULL);
-  const DbkIdleSourceOps *wanted = NULL;
-  gboolean found = FALSE;
-
-  if (d->config->source != DBK_SOURCE_AUTO) {
-    const char *name = dbk_source_kind_to_string(d->config->source);
-    wanted = dbk_idle_source_find(name);
-    if (!wanted)
-      g_string_append_printf(passed, "%s: not built into this deskbreakd", name);
-    else
-      found = try_source(d, wanted, passed);
-    if (!found)
-      g_warning("Idle source %s, as configured, does not work here (%s); trying the others", name,
-                passed->str);
-  }
-
-  size_t n;
-  const DbkIdleSourceOps *const *all = dbk_idle_sources(&n);
-  for (size_t i = 0; i < n && !found; i++)
-    if (all[i] != wanted)
-      found = try_source(d, all[i], passed);
-
-  g_free(d->source_detail);
-  d->source_detail = g_string_free(g_steal_pointer(&passed), FALSE);
-  if (found)
-    g_message("Idle source: %s%s%s%s", d->source_ops->name,
-              *d->source_detail ? " (passed over: " : "", d->source_detail,
-              *d->source_detail ? ")" : "");
-  else
-    g_warning("No idle source works here: %s", d->source_detail);
+  const char *wanted =
+      d->config->source == DBK_SOURCE_AUTO ? NULL : dbk_source_kind_to_string(d->config->source);
+  d->idle = dbk_idle_picker_new(&ctx, wanted, &idle_listener, d);
+  if (wanted && g_strcmp0(dbk_idle_picker_name(d->idle), wanted) != 0)
+    g_warning("Idle source %s, as configured, does not work here (%s)", wanted,
+              dbk_idle_picker_detail(d->idle));
+  log_idle_source(d);
 }
 
 /* ---- lock, suspend, notification actions ---- */
@@ -324,9 +278,9 @@ static void apply_config(DbkDaemon *d, DbkConfig *config, char *path) {
   DbkEffects fx = {0};
   dbk_engine_set_settings(&d->engine, dbk_now(), &settings, &fx);
   if (new_source)
-    select_source(d);
-  else if (d->source)
-    d->source_ops->set_threshold(d->source, dbk_engine_idle_threshold(&d->engine));
+    start_idle_source(d);
+  else
+    dbk_idle_picker_set_threshold(d->idle, dbk_engine_idle_threshold(&d->engine));
   settle(d, &fx);
 }
 
@@ -462,9 +416,9 @@ GVariant *dbk_daemon_get_status(DbkDaemon *d) {
                         g_variant_new_int64(dbk_daemon_to_unix(e->snoozed_until)));
   g_variant_builder_add(&b, "{sv}", "paused_until", g_variant_new_int64(paused_until));
   g_variant_builder_add(&b, "{sv}", "idle_source",
-                        g_variant_new_string(d->source ? d->source_ops->name : "none"));
+                        g_variant_new_string(dbk_idle_picker_name(d->idle)));
   g_variant_builder_add(&b, "{sv}", "idle_source_detail",
-                        g_variant_new_string(d->source_detail ? d->source_detail : ""));
+                        g_variant_new_string(dbk_idle_picker_detail(d->idle)));
   g_variant_builder_add(&b, "{sv}", "locked", g_variant_new_boolean(e->locked));
   g_variant_builder_add(&b, "{sv}", "config_path",
                         g_variant_new_string(d->config_path ? d->config_path : ""));
@@ -597,7 +551,7 @@ gboolean dbk_daemon_init(DbkDaemon *d, const DbkDaemonOptions *options, GError *
     return FALSE;
   d->notifier = dbk_notifier_new(d->session_bus, &notifier_listener, d);
   d->session_watch = dbk_session_watch_new(d->session_bus, d->system_bus, &session_listener, d);
-  select_source(d);
+  start_idle_source(d);
   d->config_watch = dbk_config_watch_new(options->config_override, on_config_changed, d);
   init_signals(d);
   init_watchdog(d);
@@ -616,10 +570,8 @@ void dbk_daemon_finish(DbkDaemon *d) {
   for (unsigned i = 0; i < G_N_ELEMENTS(d->signal_ids); i++)
     g_clear_handle_id(&d->signal_ids[i], g_source_remove);
   g_clear_handle_id(&d->watchdog_id, g_source_remove);
-  g_clear_handle_id(&d->reselect_id, g_source_remove);
   g_clear_pointer(&d->config_watch, dbk_config_watch_free);
-  if (d->source_ops)
-    g_clear_pointer(&d->source, d->source_ops->free);
+  g_clear_pointer(&d->idle, dbk_idle_picker_free);
   g_clear_pointer(&d->session_watch, dbk_session_watch_free);
   if (d->notifier)
     dbk_notifier_close(d->notifier);
@@ -641,6 +593,5 @@ void dbk_daemon_finish(DbkDaemon *d) {
   g_clear_pointer(&d->config, dbk_config_free);
   g_clear_pointer(&d->config_path, g_free);
   g_clear_pointer(&d->config_error, g_free);
-  g_clear_pointer(&d->source_detail, g_free);
   g_clear_pointer(&d->loop, g_main_loop_unref);
 }

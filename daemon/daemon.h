@@ -13,7 +13,7 @@
 #include "config.h"
 #include "dbus-generated.h"
 #include "engine.h"
-#include "idle-source.h"
+#include "idle-picker.h"
 #include "notifier.h"
 #include "session-watch.h"
 
@@ -50,10 +50,7 @@ typedef struct {
   guint watchdog_id;
   guint signal_ids[3];
 
-  const DbkIdleSourceOps *source_ops;
-  DbkIdleSource *source;
-  char *source_detail; /* why earlier sources were passed over */
-  guint reselect_id;
+  DbkIdlePicker *idle; /* the idle source in use */
 
   DbkSessionWatch *session_watch;
   DbkNotifier *notifier;

@@ -114,6 +114,6 @@ void dbk_dbus_service_publish(DbkDaemon *d) {
   dbk_daemon1_set_snoozed_until(service, dbk_daemon_to_unix(e->snoozed_until));
   dbk_daemon1_set_paused_until(service, paused_until);
   dbk_daemon1_set_interval(service, d->config->interval);
-  dbk_daemon1_set_idle_source(service, d->source ? d->source_ops->name : "none");
+  dbk_daemon1_set_idle_source(service, d->idle ? dbk_idle_picker_name(d->idle) : "none");
   dbk_daemon1_set_config_error(service, d->config_error);
 }

@@ -260,4 +260,5 @@ const DbkIdleSourceOps dbk_idle_source_logind = {
     .new = logind_new,
     .set_threshold = logind_set_threshold,
     .free = logind_free,
+    .system_bus_name = DBK_LOGIND_BUS_NAME,
 };

@@ -355,4 +355,5 @@ const DbkIdleSourceOps dbk_idle_source_screensaver = {
     .new = screensaver_new,
     .set_threshold = screensaver_set_threshold,
     .free = screensaver_free,
+    .session_bus_name = SCREENSAVER_NAME,
 };

@@ -56,6 +56,17 @@ typedef struct {
   void (*set_threshold)(DbkIdleSource *source, DbkUsec threshold);
   /* Stops every watch; accepts NULL. */
   void (*free)(DbkIdleSource *source);
+
+  /*
+   * How to notice, without polling, that a source that did not work may
+   * work now (its desktop service or display server came back). All
+   * optional: a name whose owner appearing on the session or system bus is
+   * worth a retry, and a socket whose creation is (malloc()ed path, NULL
+   * when there is none to watch here).
+   */
+  const char *session_bus_name;
+  const char *system_bus_name;
+  char *(*socket_path)(void);
 } DbkIdleSourceOps;
 
 /* The sources, each defined in its own idle-<name>.c. */
