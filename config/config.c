@@ -20,7 +20,7 @@ static const struct {
   const char *const keys[6];
 } known_keys[] = {
     {"timer", {"interval", "break-length", "natural-break", "snooze", "remind-again", NULL}},
-    {"notify", {"stretches", "urgency", NULL}},
+    {"notify", {"stretches", "urgency", "respect-dnd", NULL}},
     {"idle", {"source", "inhibitors", NULL}},
 };
 
@@ -65,6 +65,7 @@ DbkConfig *dbk_config_new_default(void) {
   config->remind_again = DEFAULT_REMIND_AGAIN;
   config->stretches = g_strsplit(DBK_DEFAULT_STRETCHES, ";", -1);
   config->urgency = DBK_URGENCY_NORMAL;
+  config->respect_dnd = TRUE;
   config->source = DBK_SOURCE_AUTO;
   return config;
 }
@@ -85,7 +86,8 @@ void dbk_config_free(DbkConfig *config) {
 gboolean dbk_config_equal(const DbkConfig *a, const DbkConfig *b) {
   return a->interval == b->interval && a->break_length == b->break_length &&
          a->natural_break == b->natural_break && a->snooze == b->snooze &&
-         a->remind_again == b->remind_again && a->urgency == b->urgency && a->source == b->source &&
+         a->remind_again == b->remind_again && a->urgency == b->urgency &&
+         a->respect_dnd == b->respect_dnd && a->source == b->source &&
          g_strv_equal((const char *const *)a->stretches, (const char *const *)b->stretches);
 }
 
@@ -119,6 +121,16 @@ static gboolean urgency_from_string(const char *text, DbkUrgency *ret_urgency) {
     }
   }
   return FALSE;
+}
+
+static gboolean parse_boolean(const char *text, gboolean *ret_value) {
+  if (g_strcmp0(text, "true") == 0)
+    *ret_value = TRUE;
+  else if (g_strcmp0(text, "false") == 0)
+    *ret_value = FALSE;
+  else
+    return FALSE;
+  return TRUE;
 }
 
 /* Messages name the file, the key and the value, then what is allowed. */
@@ -272,6 +284,10 @@ static void load_notify(GKeyFile *file, const char *path, DbkConfig *config, GPt
   g_autofree char *urgency = get_value(file, "notify", "urgency");
   if (urgency && !urgency_from_string(urgency, &config->urgency))
     add_problem(errors, path, "notify", "urgency", urgency, "allowed: low, normal, critical");
+
+  g_autofree char *dnd = get_value(file, "notify", "respect-dnd");
+  if (dnd && !parse_boolean(dnd, &config->respect_dnd))
+    add_problem(errors, path, "notify", "respect-dnd", dnd, "allowed: true, false");
 }
 
 static void load_idle(GKeyFile *file, const char *path, DbkConfig *config, GPtrArray *errors) {

@@ -39,6 +39,7 @@ typedef struct {
   /* [notify] */
   char **stretches;   /* rotation: ids, NULL-terminated, at least one */
   DbkUrgency urgency; /* urgency of the first showing */
+  gboolean respect_dnd; /* respect-dnd: hold reminders during do-not-disturb */
   /* [idle] */
   DbkSourceKind source;
   gboolean ignore_inhibitors; /* inhibitors=ignore; default count-as-present */

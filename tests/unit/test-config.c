@@ -171,6 +171,7 @@ static void expect_defaults(const DbkConfig *c) {
   assert_int_equal(c->urgency, DBK_URGENCY_NORMAL);
   assert_int_equal(c->source, DBK_SOURCE_AUTO);
   assert_false(c->ignore_inhibitors);
+  assert_true(c->respect_dnd);
 }
 
 /* ---- defaults and good files -------------------------------------------- */
@@ -561,6 +562,19 @@ static void test_inhibitors(void **state) {
   expect_one_error(fx.path, "inhibitors", "sometimes", "count-as-present", "ignore", NULL);
 }
 
+static void test_respect_dnd(void **state) {
+  (void)state;
+  DbkConfig *c = load_text("[notify]\nrespect-dnd=false\n");
+  expect_clean();
+  assert_false(c->respect_dnd);
+  c = load_text("[notify]\nrespect-dnd=true\n");
+  expect_clean();
+  assert_true(c->respect_dnd);
+  c = load_text("[notify]\nrespect-dnd=maybe\n");
+  assert_true(c->respect_dnd);
+  expect_one_error(fx.path, "respect-dnd", "maybe", "true", "false", NULL);
+}
+
 static void test_several_errors_each_reported(void **state) {
   (void)state;
   DbkConfig *c = load_text("[timer]\n"
@@ -835,6 +849,7 @@ int main(void) {
       T(test_bad_urgency),
       T(test_bad_source),
       T(test_inhibitors),
+      T(test_respect_dnd),
       T(test_several_errors_each_reported),
       T(test_unknown_key_warns),
       T(test_unknown_group_warns),
