@@ -69,17 +69,32 @@ static void arm_timer(DbkDaemon *d) {
     g_warning("Cannot arm the timer: %s", g_strerror(errno));
 }
 
+/* Puts the due reminder on screen, unless do-not-disturb holds it back;
+ * on_dnd_changed() shows it when that ends. */
+static void present_reminder(DbkDaemon *d) {
+  unsigned times_shown = d->engine.times_shown;
+  const char *why = NULL;
+  if (d->config->respect_dnd && dbk_notifier_dnd(d->notifier, &why)) {
+    if (!d->held)
+      g_message("Reminder held while the desktop is in do-not-disturb (%s)", why);
+    d->held = TRUE;
+    return;
+  }
+  d->held = FALSE;
+  DbkUrgency urgency = times_shown > 1 ? DBK_URGENCY_CRITICAL : d->config->urgency;
+  g_message("Reminder: %s (shown %u time%s)", d->due_stretch->title, times_shown,
+            times_shown == 1 ? "" : "s");
+  dbk_notifier_show(d->notifier, d->due_stretch, times_shown, urgency, d->config->snooze);
+  dbk_daemon1_emit_reminder_shown(d->service, d->due_stretch->id, times_shown);
+}
+
 static void show_reminder(DbkDaemon *d, unsigned times_shown) {
   if (times_shown <= 1 || !d->due_stretch) {
     d->due_stretch = next_stretch(d);
     d->rotation_pos = (d->rotation_pos + 1) % g_strv_length(d->config->stretches);
     today(d)->reminders++;
   }
-  DbkUrgency urgency = times_shown > 1 ? DBK_URGENCY_CRITICAL : d->config->urgency;
-  g_message("Reminder: %s (shown %u time%s)", d->due_stretch->title, times_shown,
-            times_shown == 1 ? "" : "s");
-  dbk_notifier_show(d->notifier, d->due_stretch, times_shown, urgency, d->config->snooze);
-  dbk_daemon1_emit_reminder_shown(d->service, d->due_stretch->id, times_shown);
+  present_reminder(d);
 }
 
 static void apply_effects(DbkDaemon *d, const DbkEffects *effects) {
@@ -92,6 +107,7 @@ static void apply_effects(DbkDaemon *d, const DbkEffects *effects) {
     case DBK_EFFECT_CLOSE_REMINDER:
       dbk_notifier_close(d->notifier);
       d->due_stretch = NULL;
+      d->held = FALSE;
       break;
     case DBK_EFFECT_BREAK_TAKEN:
       today(d)->breaks++;
@@ -224,16 +240,22 @@ static void on_action(void *data, DbkAction action) {
 static void on_server_appeared(void *data) {
   DbkDaemon *d = data;
   /* A reminder that could not be shown, or that the old server took with it. */
-  if (d->engine.due && d->due_stretch) {
-    DbkUrgency urgency = d->engine.times_shown > 1 ? DBK_URGENCY_CRITICAL : d->config->urgency;
-    dbk_notifier_show(d->notifier, d->due_stretch, d->engine.times_shown, urgency,
-                      d->config->snooze);
-  }
+  if (d->engine.due && d->due_stretch)
+    present_reminder(d);
+}
+
+static void on_dnd_changed(void *data, gboolean dnd) {
+  DbkDaemon *d = data;
+  g_message("Do-not-disturb %s", dnd ? "on" : "off");
+  if (!dnd && d->held && d->engine.due && d->due_stretch)
+    present_reminder(d);
+  dbk_dbus_service_publish(d);
 }
 
 static const DbkNotifierListener notifier_listener = {
     .action = on_action,
     .server_appeared = on_server_appeared,
+    .dnd_changed = on_dnd_changed,
 };
 
 /* ---- config ---- */
@@ -281,6 +303,8 @@ static void apply_config(DbkDaemon *d, DbkConfig *config, char *path) {
     start_idle_source(d);
   else
     dbk_idle_picker_set_threshold(d->idle, dbk_engine_idle_threshold(&d->engine));
+  if (d->held && !config->respect_dnd)
+    present_reminder(d);
   settle(d, &fx);
 }
 
@@ -428,6 +452,12 @@ GVariant *dbk_daemon_get_status(DbkDaemon *d) {
   g_variant_builder_add(&b, "{sv}", "next_stretch", g_variant_new_string(stretch->id));
   g_variant_builder_add(&b, "{sv}", "stretches",
                         g_variant_new_strv((const char *const *)d->config->stretches, -1));
+  const char *dnd_why = NULL;
+  gboolean dnd = dbk_notifier_dnd(d->notifier, &dnd_why);
+  g_variant_builder_add(&b, "{sv}", "held", g_variant_new_boolean(d->held));
+  g_variant_builder_add(&b, "{sv}", "held_reason",
+                        g_variant_new_string(d->held && dnd_why ? dnd_why : ""));
+  g_variant_builder_add(&b, "{sv}", "dnd", g_variant_new_boolean(dnd));
   g_variant_builder_add(&b, "{sv}", "times_shown",
                         g_variant_new_uint32(e->due ? e->times_shown : 0));
   g_variant_builder_add(&b, "{sv}", "breaks_today", g_variant_new_uint32(counts->breaks));

@@ -57,6 +57,7 @@ typedef struct {
 
   unsigned rotation_pos;         /* next index into config->stretches */
   const DbkStretch *due_stretch; /* the stretch of the reminder showing */
+  gboolean held;                 /* due, but held back by do-not-disturb */
   DbkDayCounts today;
 } DbkDaemon;
 

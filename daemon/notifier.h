@@ -22,6 +22,8 @@ typedef enum {
 typedef struct {
   void (*action)(void *user_data, DbkAction action);
   void (*server_appeared)(void *user_data);
+  /* The desktop's do-not-disturb mode began (TRUE) or ended (FALSE). */
+  void (*dnd_changed)(void *user_data, gboolean dnd);
 } DbkNotifierListener;
 
 typedef struct DbkNotifier DbkNotifier;
@@ -37,6 +39,14 @@ gboolean dbk_notifier_show(DbkNotifier *notifier, const DbkStretch *stretch, uns
                            DbkUrgency urgency, uint64_t snooze);
 /* Closes the reminder, if one is showing. */
 void dbk_notifier_close(DbkNotifier *notifier);
+/*
+ * Whether the desktop is in do-not-disturb mode now, as far as it tells:
+ * the notification server's Inhibited property (KDE and others), GNOME's
+ * org.gnome.desktop.notifications show-banners, dunst's paused state.
+ * `ret_why` (may be NULL) gets a phrase naming what said so, e.g.
+ * "dunst is paused"; it stays valid until the next call.
+ */
+gboolean dbk_notifier_dnd(DbkNotifier *notifier, const char **ret_why);
 /* The server's name ("dunst"…), or NULL when none is on the bus. */
 const char *dbk_notifier_server_name(DbkNotifier *notifier);
 void dbk_notifier_free(DbkNotifier *notifier);
