@@ -98,6 +98,9 @@ static const struct {
     K(config_error, FIELD_STRING, 0),
     K(notification_server, FIELD_STRING, DBK_HAVE_NOTIFICATION_SERVER),
     K(next_stretch, FIELD_STRING, 0),
+    K(next_stretch_title, FIELD_STRING, 0),
+    K(held, FIELD_BOOL, 0),
+    K(held_reason, FIELD_STRING, 0),
     K(stretches, FIELD_STRV, DBK_HAVE_STRETCHES),
     K(times_shown, FIELD_U32, 0),
     K(breaks_today, FIELD_U32, DBK_HAVE_TODAY),
@@ -125,6 +128,8 @@ static void reset_fields(DbkCliStatus *status) {
   status->config_error = "";
   status->notification_server = "";
   status->next_stretch = "";
+  status->next_stretch_title = "";
+  status->held_reason = "";
   status->version = "";
   status->stretches = (const char **)empty_strv;
 }
@@ -503,11 +508,16 @@ static void print_headline(FILE *out, const DbkCliStatus *s, int64_t now) {
     if (s->times_shown >= 2)
       fprintf(out, " (reminded %" PRIu32 " times)", s->times_shown);
     fputc('\n', out);
-    if (s->next_stretch[0])
+    if (s->next_stretch_title[0])
+      fprintf(out, "Stretch: %s", s->next_stretch_title);
+    else if (s->next_stretch[0])
       fprintf(out, "Stretch: %s", stretch_title(s->next_stretch));
     else
       fputs("Stand up and stretch", out);
     fputs(DOT "done: deskbreak break" DOT "later: deskbreak snooze\n", out);
+    if (s->held)
+      fprintf(out, "Reminder held: do-not-disturb is on%s%s%s; it shows when that ends\n",
+              s->held_reason[0] ? " (" : "", s->held_reason, s->held_reason[0] ? ")" : "");
 
   } else if (strcmp(state, "snoozed") == 0) {
     if (s->snoozed_until > 0 && !is_now(s->snoozed_until, now))

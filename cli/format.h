@@ -85,6 +85,9 @@ typedef struct {
   const char *config_error;
   const char *notification_server;
   const char *next_stretch;
+  const char *next_stretch_title; /* "" from an older daemon */
+  bool held;                      /* due, but held back by do-not-disturb */
+  const char *held_reason;
   const char **stretches; /* NULL-terminated, never NULL */
   size_t n_stretches;
   uint32_t times_shown;

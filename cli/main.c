@@ -559,9 +559,84 @@ static int run_reload(int argc, char **argv) {
   return EXIT_OK;
 }
 
+/* The stretches the daemon knows (built-in and the user's own), read from a
+ * GetStretches reply; the strings point into the reply. */
+typedef struct {
+  sd_bus_message *reply;
+  DbkStretch *items;
+  size_t n;
+} DbkCliStretches;
+
+static void dbk_cli_stretches_clear(DbkCliStretches *s) {
+  sd_bus_message_unref(s->reply);
+  free(s->items);
+  *s = (DbkCliStretches){0};
+}
+
+static int read_stretch(sd_bus_message *m, DbkStretch *ret) {
+  DbkStretch s = {0};
+  const char *step, *safety;
+  size_t n = 0;
+  int r;
+
+  r = sd_bus_message_read(m, "ss", &s.id, &s.title);
+  if (r >= 0)
+    r = sd_bus_message_enter_container(m, 'a', "s");
+  if (r < 0)
+    return r;
+  while ((r = sd_bus_message_read(m, "s", &step)) > 0)
+    if (n < DBK_STRETCH_STEPS_MAX)
+      s.steps[n++] = step;
+  if (r >= 0)
+    r = sd_bus_message_exit_container(m);
+  if (r >= 0)
+    r = sd_bus_message_read(m, "ss", &s.hold, &safety);
+  if (r < 0)
+    return r;
+  s.safety = *safety ? safety : NULL;
+  *ret = s;
+  return 0;
+}
+
+/* GetStretches into `ret`. */
+static int get_stretches(DbkCliStretches *ret, sd_bus_error *error) {
+  _cleanup_(dbk_cli_stretches_clear) DbkCliStretches list = {0};
+  int r;
+
+  r = call_daemon("GetStretches", error, &list.reply, NULL);
+  if (r < 0)
+    return r;
+  r = sd_bus_message_enter_container(list.reply, 'a', "(ssasss)");
+  while (r >= 0 && (r = sd_bus_message_enter_container(list.reply, 'r', "ssasss")) > 0) {
+    DbkStretch *items = realloc(list.items, (list.n + 1) * sizeof(DbkStretch));
+    if (!items)
+      return -ENOMEM;
+    list.items = items;
+    r = read_stretch(list.reply, &list.items[list.n]);
+    if (r >= 0)
+      r = sd_bus_message_exit_container(list.reply);
+    list.n++;
+  }
+  if (r < 0) {
+    sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS, "deskbreakd sent a malformed stretch list");
+    return -EBADMSG;
+  }
+  *ret = list;
+  list = (DbkCliStretches){0};
+  return 0;
+}
+
+static const DbkStretch *find_in(const DbkStretch *items, size_t n, const char *id) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(items[i].id, id) == 0)
+      return &items[i];
+  return NULL;
+}
+
 static int run_stretches(int argc, char **argv) {
   _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
   _cleanup_(dbk_cli_status_clear) DbkCliStatus status;
+  _cleanup_(dbk_cli_stretches_clear) DbkCliStretches list = {0};
   char defaults[] = DBK_DEFAULT_STRETCHES;
   const char *default_rotation[16] = {NULL};
   const DbkStretch *catalogue;
@@ -573,14 +648,15 @@ static int run_stretches(int argc, char **argv) {
   if (r != 0)
     return r;
 
-  catalogue = dbk_stretches_builtin(&n);
   r = get_status(&status, &error);
-  if (r >= 0 && (status.present & DBK_HAVE_STRETCHES)) {
-    dbk_format_stretch_list(stdout, catalogue, n, status.stretches, false);
+  if (r >= 0 && (status.present & DBK_HAVE_STRETCHES) && get_stretches(&list, &error) >= 0) {
+    dbk_format_stretch_list(stdout, list.items, list.n, status.stretches, false);
     return EXIT_OK;
   }
 
-  /* No daemon: the list is still worth having, with the default rotation marked. */
+  /* No daemon: the built-in list is still worth having, with the default
+   * rotation marked. */
+  catalogue = dbk_stretches_builtin(&n);
   for (char *save = NULL, *id = strtok_r(defaults, ";", &save);
        id && n_default < sizeof(default_rotation) / sizeof(default_rotation[0]) - 1;
        id = strtok_r(NULL, ";", &save))
@@ -589,20 +665,18 @@ static int run_stretches(int argc, char **argv) {
   return EXIT_OK;
 }
 
-static void print_stretch_ids(FILE *out) {
-  const DbkStretch *catalogue;
-  size_t n;
-
-  catalogue = dbk_stretches_builtin(&n);
+static void print_stretch_ids(FILE *out, const DbkStretch *items, size_t n) {
   for (size_t i = 0; i < n; i++)
-    fprintf(out, "%s%s", i == 0 ? "" : ", ", catalogue[i].id);
+    fprintf(out, "%s%s", i == 0 ? "" : ", ", items[i].id);
 }
 
 static int run_stretch(int argc, char **argv) {
   _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
   _cleanup_(dbk_cli_status_clear) DbkCliStatus status;
-  const DbkStretch *stretch;
+  _cleanup_(dbk_cli_stretches_clear) DbkCliStretches list = {0};
+  const DbkStretch *stretch, *items;
   const char *name;
+  size_t n;
   int r;
 
   dbk_cli_status_init(&status);
@@ -610,11 +684,22 @@ static int run_stretch(int argc, char **argv) {
   if (r != 0)
     return r;
 
+  /* The daemon knows the user's own stretches too; without it, the built-in ones. */
+  r = get_stretches(&list, &error);
+  if (r >= 0) {
+    items = list.items;
+    n = list.n;
+  } else if (!name) {
+    return report_call_error(r, &error);
+  } else {
+    items = dbk_stretches_builtin(&n);
+  }
+
   if (name) {
-    stretch = dbk_stretch_find(name);
+    stretch = find_in(items, n, name);
     if (!stretch) {
       fprintf(stderr, "deskbreak: unknown stretch '%s'; the stretches are: ", name);
-      print_stretch_ids(stderr);
+      print_stretch_ids(stderr, items, n);
       fputc('\n', stderr);
       return EXIT_USAGE;
     }
@@ -629,9 +714,9 @@ static int run_stretch(int argc, char **argv) {
     log_error("deskbreakd names no next stretch");
     return EXIT_REFUSED;
   }
-  stretch = dbk_stretch_find(status.next_stretch);
+  stretch = find_in(items, n, status.next_stretch);
   if (!stretch) {
-    log_error("the next stretch is '%s', which this deskbreak does not know", status.next_stretch);
+    log_error("the next stretch is '%s', which deskbreakd does not describe", status.next_stretch);
     return EXIT_REFUSED;
   }
   dbk_format_stretch(stdout, stretch);

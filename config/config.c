@@ -24,6 +24,10 @@ static const struct {
     {"idle", {"source", "inhibitors", NULL}},
 };
 
+/* [stretch:ID]: the user's own stretches. */
+#define STRETCH_GROUP_PREFIX "stretch:"
+static const char *const stretch_keys[] = {"title", "steps", "hold", "safety", NULL};
+
 /* The [timer] durations: where each goes and what it may be. */
 typedef struct {
   const char *key;
@@ -70,9 +74,53 @@ DbkConfig *dbk_config_new_default(void) {
   return config;
 }
 
+static void stretch_copy_into(DbkStretch *to, const DbkStretch *from) {
+  to->id = g_strdup(from->id);
+  to->title = g_strdup(from->title);
+  for (unsigned i = 0; i < DBK_STRETCH_STEPS_MAX; i++)
+    to->steps[i] = g_strdup(from->steps[i]);
+  to->hold = g_strdup(from->hold);
+  to->safety = g_strdup(from->safety);
+}
+
+/* The strings of a stretch this code allocated; const only for readers. */
+static void stretch_clear(DbkStretch *s) {
+  g_free((char *)s->id);
+  g_free((char *)s->title);
+  for (unsigned i = 0; i < DBK_STRETCH_STEPS_MAX; i++)
+    g_free((char *)s->steps[i]);
+  g_free((char *)s->hold);
+  g_free((char *)s->safety);
+  memset(s, 0, sizeof(*s));
+}
+
+DbkStretch *dbk_stretch_dup(const DbkStretch *stretch) {
+  DbkStretch *copy = g_new0(DbkStretch, 1);
+  stretch_copy_into(copy, stretch);
+  return copy;
+}
+
+void dbk_stretch_free(DbkStretch *stretch) {
+  if (!stretch)
+    return;
+  stretch_clear(stretch);
+  g_free(stretch);
+}
+
+static gboolean stretch_equal(const DbkStretch *a, const DbkStretch *b) {
+  for (unsigned i = 0; i < DBK_STRETCH_STEPS_MAX; i++)
+    if (g_strcmp0(a->steps[i], b->steps[i]) != 0)
+      return FALSE;
+  return g_strcmp0(a->id, b->id) == 0 && g_strcmp0(a->title, b->title) == 0 &&
+         g_strcmp0(a->hold, b->hold) == 0 && g_strcmp0(a->safety, b->safety) == 0;
+}
+
 DbkConfig *dbk_config_copy(const DbkConfig *config) {
   DbkConfig *copy = g_memdup2(config, sizeof(*config));
   copy->stretches = g_strdupv(config->stretches);
+  copy->custom_stretches = g_new0(DbkStretch, MAX(config->n_custom_stretches, 1));
+  for (size_t i = 0; i < config->n_custom_stretches; i++)
+    stretch_copy_into(&copy->custom_stretches[i], &config->custom_stretches[i]);
   return copy;
 }
 
@@ -80,10 +128,25 @@ void dbk_config_free(DbkConfig *config) {
   if (!config)
     return;
   g_strfreev(config->stretches);
+  for (size_t i = 0; i < config->n_custom_stretches; i++)
+    stretch_clear(&config->custom_stretches[i]);
+  g_free(config->custom_stretches);
   g_free(config);
 }
 
+const DbkStretch *dbk_config_find_stretch(const DbkConfig *config, const char *id) {
+  for (size_t i = 0; i < config->n_custom_stretches; i++)
+    if (g_strcmp0(config->custom_stretches[i].id, id) == 0)
+      return &config->custom_stretches[i];
+  return dbk_stretch_find(id);
+}
+
 gboolean dbk_config_equal(const DbkConfig *a, const DbkConfig *b) {
+  if (a->n_custom_stretches != b->n_custom_stretches)
+    return FALSE;
+  for (size_t i = 0; i < a->n_custom_stretches; i++)
+    if (!stretch_equal(&a->custom_stretches[i], &b->custom_stretches[i]))
+      return FALSE;
   return a->interval == b->interval && a->break_length == b->break_length &&
          a->natural_break == b->natural_break && a->snooze == b->snooze &&
          a->remind_again == b->remind_again && a->urgency == b->urgency &&
@@ -165,6 +228,14 @@ static void warn_unknown(GKeyFile *file, const char *path, GPtrArray *warnings) 
     for (unsigned i = 0; i < G_N_ELEMENTS(known_keys); i++)
       if (strcmp(known_keys[i].group, *g) == 0)
         group = i;
+    if (g_str_has_prefix(*g, STRETCH_GROUP_PREFIX)) {
+      g_auto(GStrv) keys = g_key_file_get_keys(file, *g, NULL, NULL);
+      for (char **k = keys; k && *k; k++)
+        if (!g_strv_contains(stretch_keys, *k))
+          add_problem(warnings, path, *g, *k, NULL,
+                      "unknown key, ignoring (a stretch has title, steps, hold, safety)");
+      continue;
+    }
     if (group == G_N_ELEMENTS(known_keys)) {
       add_problem(warnings, path, *g, NULL, NULL, "unknown group, ignoring");
       continue;
@@ -246,6 +317,117 @@ static void load_timer(GKeyFile *file, const char *path, DbkConfig *config, GPtr
   }
 }
 
+static gboolean valid_stretch_id(const char *id) {
+  size_t len = strlen(id);
+  if (len == 0 || len > DBK_STRETCH_ID_MAX || id[0] == '-' || id[len - 1] == '-')
+    return FALSE;
+  for (const char *c = id; *c; c++)
+    if (!g_ascii_islower(*c) && !g_ascii_isdigit(*c) && *c != '-')
+      return FALSE;
+  return TRUE;
+}
+
+/* A required or optional line of text, at most DBK_STRETCH_LINE_MAX long. */
+static gboolean stretch_line(GKeyFile *file, const char *path, const char *group, const char *key,
+                             gboolean required, size_t max, char **ret_value, GPtrArray *errors) {
+  g_autofree char *value = get_value(file, group, key);
+  if (!value || !*value) {
+    if (required)
+      add_problem(errors, path, group, key, NULL,
+                  "missing; a stretch needs a title, steps (separated by ';') and hold");
+    *ret_value = NULL;
+    return !required;
+  }
+  if (g_utf8_strlen(value, -1) > (glong)max) {
+    add_problem(errors, path, group, key, value, "too long; at most %zu characters", max);
+    return FALSE;
+  }
+  *ret_value = g_steal_pointer(&value);
+  return TRUE;
+}
+
+static gboolean load_stretch(GKeyFile *file, const char *path, const char *group, const char *id,
+                             DbkStretch *ret_stretch, GPtrArray *errors) {
+  DbkStretch s = {0};
+  if (!valid_stretch_id(id)) {
+    add_problem(errors, path, group, NULL, NULL,
+                "'%s' is not a stretch id; use lowercase letters, digits and '-', "
+                "at most %d characters",
+                id, DBK_STRETCH_ID_MAX);
+    return FALSE;
+  }
+  if (dbk_stretch_find(id)) {
+    add_problem(errors, path, group, NULL, NULL,
+                "'%s' is a built-in stretch; give yours another id", id);
+    return FALSE;
+  }
+
+  char *title = NULL, *hold = NULL, *safety = NULL;
+  gboolean ok = stretch_line(file, path, group, "title", TRUE, DBK_STRETCH_TITLE_MAX, &title,
+                             errors);
+  ok = stretch_line(file, path, group, "hold", TRUE, DBK_STRETCH_LINE_MAX, &hold, errors) && ok;
+  ok = stretch_line(file, path, group, "safety", FALSE, DBK_STRETCH_LINE_MAX, &safety, errors) &&
+       ok;
+
+  g_autofree char *steps_value = get_value(file, group, "steps");
+  g_auto(GStrv) list = g_key_file_get_string_list(file, group, "steps", NULL, NULL);
+  unsigned n = 0;
+  for (char **step = list; step && *step; step++) {
+    g_strstrip(*step);
+    if (!**step)
+      continue;
+    if (n == DBK_STRETCH_STEPS_MAX) {
+      add_problem(errors, path, group, "steps", steps_value,
+                  "at most %d steps, separated by ';'", DBK_STRETCH_STEPS_MAX);
+      ok = FALSE;
+      break;
+    }
+    if (g_utf8_strlen(*step, -1) > DBK_STRETCH_LINE_MAX) {
+      add_problem(errors, path, group, "steps", steps_value,
+                  "step %u is too long; at most %d characters", n + 1, DBK_STRETCH_LINE_MAX);
+      ok = FALSE;
+      break;
+    }
+    s.steps[n++] = g_strdup(*step);
+  }
+  if (n == 0 && !steps_value) {
+    add_problem(errors, path, group, "steps", NULL,
+                "missing; a stretch needs a title, steps (separated by ';') and hold");
+    ok = FALSE;
+  } else if (n == 0 && ok) {
+    add_problem(errors, path, group, "steps", steps_value,
+                "needs one to %d steps, separated by ';'", DBK_STRETCH_STEPS_MAX);
+    ok = FALSE;
+  }
+
+  s.id = g_strdup(id);
+  s.title = title;
+  s.hold = hold;
+  s.safety = safety;
+  if (!ok) {
+    stretch_clear(&s);
+    return FALSE;
+  }
+  *ret_stretch = s;
+  return TRUE;
+}
+
+static void load_stretches(GKeyFile *file, const char *path, DbkConfig *config,
+                           GPtrArray *errors) {
+  g_auto(GStrv) groups = g_key_file_get_groups(file, NULL);
+  g_autoptr(GArray) found = g_array_new(FALSE, TRUE, sizeof(DbkStretch));
+  for (char **g = groups; *g; g++) {
+    if (!g_str_has_prefix(*g, STRETCH_GROUP_PREFIX))
+      continue;
+    DbkStretch stretch;
+    if (load_stretch(file, path, *g, *g + strlen(STRETCH_GROUP_PREFIX), &stretch, errors))
+      g_array_append_val(found, stretch);
+  }
+  config->n_custom_stretches = found->len;
+  g_free(config->custom_stretches);
+  config->custom_stretches = (DbkStretch *)(void *)g_array_free(g_steal_pointer(&found), FALSE);
+}
+
 static void load_notify(GKeyFile *file, const char *path, DbkConfig *config, GPtrArray *errors) {
   g_autofree char *value = get_value(file, "notify", "stretches");
   if (value) {
@@ -256,12 +438,14 @@ static void load_notify(GKeyFile *file, const char *path, DbkConfig *config, GPt
       g_strstrip(*id);
       if (**id == '\0')
         continue;
-      if (!dbk_stretch_find(*id)) {
+      if (!dbk_config_find_stretch(config, *id)) {
         size_t n;
         const DbkStretch *all = dbk_stretches_builtin(&n);
         g_autoptr(GString) known = g_string_new(NULL);
         for (size_t i = 0; i < n; i++)
           g_string_append_printf(known, "%s%s", i ? ", " : "", all[i].id);
+        for (size_t i = 0; i < config->n_custom_stretches; i++)
+          g_string_append_printf(known, ", %s", config->custom_stretches[i].id);
         add_problem(errors, path, "notify", "stretches", value,
                     "unknown stretch '%s'; known: %s (see `deskbreak stretches`)", *id, known->str);
         ok = FALSE;
@@ -320,6 +504,7 @@ DbkConfig *dbk_config_load(const char *path, GPtrArray *errors, GPtrArray *warni
 
   warn_unknown(file, path, warnings);
   load_timer(file, path, config, errors);
+  load_stretches(file, path, config, errors);
   load_notify(file, path, config, errors);
   load_idle(file, path, config, errors);
   return g_steal_pointer(&config);

@@ -11,6 +11,7 @@
 
 #include "config-path.h"
 #include "duration.h"
+#include "stretches.h"
 
 typedef enum {
   DBK_URGENCY_LOW,
@@ -38,6 +39,10 @@ typedef struct {
   uint64_t remind_again;  /* repeat an ignored reminder, 0 = never, else 1m .. 24h */
   /* [notify] */
   char **stretches;   /* rotation: ids, NULL-terminated, at least one */
+  /* [stretch:ID] groups: the user's own stretches, in file order; the config
+   * owns their strings. */
+  DbkStretch *custom_stretches;
+  size_t n_custom_stretches;
   DbkUrgency urgency; /* urgency of the first showing */
   gboolean respect_dnd; /* respect-dnd: hold reminders during do-not-disturb */
   /* [idle] */
@@ -75,6 +80,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DbkConfig, dbk_config_free)
  */
 DbkConfig *dbk_config_load(const char *path, GPtrArray *errors, GPtrArray *warnings,
                            GError **error);
+
+/* A stretch by id: the config's own first, then the built-in ones; NULL if neither. */
+const DbkStretch *dbk_config_find_stretch(const DbkConfig *config, const char *id);
+
+/* A stretch that outlives the config it came from. */
+DbkStretch *dbk_stretch_dup(const DbkStretch *stretch);
+void dbk_stretch_free(DbkStretch *stretch);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DbkStretch, dbk_stretch_free)
+
+/* Limits on the user's own stretches, so that they fit a notification. */
+#define DBK_STRETCH_ID_MAX 32
+#define DBK_STRETCH_TITLE_MAX 60
+#define DBK_STRETCH_LINE_MAX 120
 
 const char *dbk_source_kind_to_string(DbkSourceKind source);
 gboolean dbk_source_kind_from_string(const char *text, DbkSourceKind *ret_source);

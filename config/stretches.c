@@ -96,3 +96,17 @@ const DbkStretch *dbk_stretch_find(const char *id) {
       return &builtin[i];
   return NULL;
 }
+
+size_t dbk_rotation_next(const char *const *ids, size_t pos, const char *last) {
+  size_t n = 0;
+  while (ids[n])
+    n++;
+  if (n == 0)
+    return 0;
+  for (size_t k = 0; k < n; k++) {
+    size_t i = (pos + k) % n;
+    if (!last || strcmp(ids[i], last) != 0)
+      return i;
+  }
+  return pos % n;
+}

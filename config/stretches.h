@@ -25,3 +25,11 @@ const DbkStretch *dbk_stretch_find(const char *id);
 
 /* The default rotation, as the config file spells it. */
 #define DBK_DEFAULT_STRETCHES "bruegger;doorway"
+
+/*
+ * The rotation: the index in `ids` (NULL-terminated, not empty) of the
+ * stretch to suggest next, starting at `pos` and passing over `last` (the
+ * one suggested last time) so the same stretch never comes twice in a row —
+ * unless it is the only one. The caller continues at the result + 1.
+ */
+size_t dbk_rotation_next(const char *const *ids, size_t pos, const char *last);

@@ -47,10 +47,17 @@ static DbkTimerSettings settings_from_config(const DbkConfig *config) {
   };
 }
 
-static const DbkStretch *next_stretch(DbkDaemon *d) {
-  guint n = g_strv_length(d->config->stretches);
-  const DbkStretch *stretch = dbk_stretch_find(d->config->stretches[d->rotation_pos % n]);
-  /* The config only lets known ids through; this is a safety net. */
+/* Where the rotation continues: the next stretch that is not the last one shown. */
+static guint upcoming_index(DbkDaemon *d) {
+  return (guint)dbk_rotation_next((const char *const *)d->config->stretches, d->rotation_pos,
+                                  d->last_stretch_id);
+}
+
+/* The stretch the next reminder suggests. The config only lets known ids
+ * into the rotation; the fallback is a safety net. */
+static const DbkStretch *upcoming_stretch(DbkDaemon *d) {
+  const DbkStretch *stretch =
+      dbk_config_find_stretch(d->config, d->config->stretches[upcoming_index(d)]);
   return stretch ? stretch : dbk_stretch_find("bruegger");
 }
 
@@ -90,8 +97,12 @@ static void present_reminder(DbkDaemon *d) {
 
 static void show_reminder(DbkDaemon *d, unsigned times_shown) {
   if (times_shown <= 1 || !d->due_stretch) {
-    d->due_stretch = next_stretch(d);
-    d->rotation_pos = (d->rotation_pos + 1) % g_strv_length(d->config->stretches);
+    guint i = upcoming_index(d);
+    dbk_stretch_free(d->due_stretch);
+    d->due_stretch = dbk_stretch_dup(upcoming_stretch(d));
+    d->rotation_pos = (i + 1) % g_strv_length(d->config->stretches);
+    g_free(d->last_stretch_id);
+    d->last_stretch_id = g_strdup(d->due_stretch->id);
     today(d)->reminders++;
   }
   present_reminder(d);
@@ -106,7 +117,7 @@ static void apply_effects(DbkDaemon *d, const DbkEffects *effects) {
       break;
     case DBK_EFFECT_CLOSE_REMINDER:
       dbk_notifier_close(d->notifier);
-      d->due_stretch = NULL;
+      g_clear_pointer(&d->due_stretch, dbk_stretch_free);
       d->held = FALSE;
       break;
     case DBK_EFFECT_BREAK_TAKEN:
@@ -416,7 +427,7 @@ GVariant *dbk_daemon_get_status(DbkDaemon *d) {
   gint64 paused_until = 0;
   if (e->paused)
     paused_until = e->paused_until == DBK_USEC_INFINITY ? -1 : dbk_daemon_to_unix(e->paused_until);
-  const DbkStretch *stretch = d->due_stretch ? d->due_stretch : next_stretch(d);
+  const DbkStretch *stretch = d->due_stretch ? d->due_stretch : upcoming_stretch(d);
   const char *server = dbk_notifier_server_name(d->notifier);
 
   g_variant_builder_add(&b, "{sv}", "state",
@@ -450,6 +461,7 @@ GVariant *dbk_daemon_get_status(DbkDaemon *d) {
   g_variant_builder_add(&b, "{sv}", "notification_server",
                         g_variant_new_string(server ? server : ""));
   g_variant_builder_add(&b, "{sv}", "next_stretch", g_variant_new_string(stretch->id));
+  g_variant_builder_add(&b, "{sv}", "next_stretch_title", g_variant_new_string(stretch->title));
   g_variant_builder_add(&b, "{sv}", "stretches",
                         g_variant_new_strv((const char *const *)d->config->stretches, -1));
   const char *dnd_why = NULL;
@@ -623,5 +635,7 @@ void dbk_daemon_finish(DbkDaemon *d) {
   g_clear_pointer(&d->config, dbk_config_free);
   g_clear_pointer(&d->config_path, g_free);
   g_clear_pointer(&d->config_error, g_free);
+  g_clear_pointer(&d->due_stretch, dbk_stretch_free);
+  g_clear_pointer(&d->last_stretch_id, g_free);
   g_clear_pointer(&d->loop, g_main_loop_unref);
 }

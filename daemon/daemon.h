@@ -55,8 +55,9 @@ typedef struct {
   DbkSessionWatch *session_watch;
   DbkNotifier *notifier;
 
-  unsigned rotation_pos;         /* next index into config->stretches */
-  const DbkStretch *due_stretch; /* the stretch of the reminder showing */
+  unsigned rotation_pos;   /* where the rotation (config->stretches) goes on */
+  char *last_stretch_id;   /* the stretch suggested last, never twice in a row */
+  DbkStretch *due_stretch; /* the due reminder's stretch, a copy: configs come and go */
   gboolean held;                 /* due, but held back by do-not-disturb */
   DbkDayCounts today;
 } DbkDaemon;

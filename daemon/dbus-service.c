@@ -30,6 +30,29 @@ static gboolean handle_get_status(DbkDaemon1 *service, GDBusMethodInvocation *in
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static void add_stretch(GVariantBuilder *b, const DbkStretch *s) {
+  const char *steps[DBK_STRETCH_STEPS_MAX + 1] = {0};
+  for (unsigned i = 0, n = 0; i < DBK_STRETCH_STEPS_MAX; i++)
+    if (s->steps[i])
+      steps[n++] = s->steps[i];
+  g_variant_builder_add(b, "(ss^asss)", s->id, s->title, steps, s->hold,
+                        s->safety ? s->safety : "");
+}
+
+static gboolean handle_get_stretches(DbkDaemon1 *service, GDBusMethodInvocation *invocation,
+                                     DbkDaemon *d) {
+  GVariantBuilder b;
+  g_variant_builder_init(&b, G_VARIANT_TYPE("a(ssasss)"));
+  size_t n;
+  const DbkStretch *builtin = dbk_stretches_builtin(&n);
+  for (size_t i = 0; i < n; i++)
+    add_stretch(&b, &builtin[i]);
+  for (size_t i = 0; i < d->config->n_custom_stretches; i++)
+    add_stretch(&b, &d->config->custom_stretches[i]);
+  dbk_daemon1_complete_get_stretches(service, invocation, g_variant_builder_end(&b));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static gboolean handle_snooze(DbkDaemon1 *service, GDBusMethodInvocation *invocation, guint64 usec,
                               DbkDaemon *d) {
   if (usec == 0)
@@ -83,6 +106,7 @@ static gboolean handle_reload(DbkDaemon1 *service, GDBusMethodInvocation *invoca
 DbkDaemon1 *dbk_dbus_service_new(DbkDaemon *d) {
   DbkDaemon1 *service = dbk_daemon1_skeleton_new();
   g_signal_connect(service, "handle-get-status", G_CALLBACK(handle_get_status), d);
+  g_signal_connect(service, "handle-get-stretches", G_CALLBACK(handle_get_stretches), d);
   g_signal_connect(service, "handle-snooze", G_CALLBACK(handle_snooze), d);
   g_signal_connect(service, "handle-pause", G_CALLBACK(handle_pause), d);
   g_signal_connect(service, "handle-resume", G_CALLBACK(handle_resume), d);

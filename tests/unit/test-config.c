@@ -575,6 +575,112 @@ static void test_respect_dnd(void **state) {
   expect_one_error(fx.path, "respect-dnd", "maybe", "true", "false", NULL);
 }
 
+/* ---- the user's own stretches ------------------------------------------ */
+
+#define NECK_ROLL                                                                                  \
+  "[stretch:neck-roll]\n"                                                                         \
+  "title=Neck roll\n"                                                                             \
+  "steps=Let your chin drop.;Roll your head to one side, then the other.\n"                       \
+  "hold=Five slow rolls each way.\n"
+
+static void test_custom_stretch(void **state) {
+  (void)state;
+  DbkConfig *c = load_text("[notify]\nstretches=neck-roll;bruegger\n" NECK_ROLL
+                           "safety=Stop if you feel dizzy.\n");
+  expect_clean();
+  assert_int_equal(c->n_custom_stretches, 1);
+  const DbkStretch *s = dbk_config_find_stretch(c, "neck-roll");
+  assert_non_null(s);
+  assert_string_equal(s->title, "Neck roll");
+  assert_string_equal(s->steps[0], "Let your chin drop.");
+  assert_string_equal(s->steps[1], "Roll your head to one side, then the other.");
+  assert_null(s->steps[2]);
+  assert_string_equal(s->hold, "Five slow rolls each way.");
+  assert_string_equal(s->safety, "Stop if you feel dizzy.");
+  assert_string_equal(c->stretches[0], "neck-roll");
+  /* Built-in ones are still found through the config. */
+  assert_non_null(dbk_config_find_stretch(c, "doorway"));
+  assert_null(dbk_config_find_stretch(c, "nope"));
+
+  /* A copy owns its own strings and compares equal. */
+  DbkConfig *copy = dbk_config_copy(c);
+  assert_true(dbk_config_equal(c, copy));
+  assert_ptr_not_equal(dbk_config_find_stretch(copy, "neck-roll")->title, s->title);
+  dbk_config_free(copy);
+
+  /* A stretch outlives its config. */
+  DbkStretch *dup = dbk_stretch_dup(s);
+  load_text("");
+  assert_string_equal(dup->title, "Neck roll");
+  dbk_stretch_free(dup);
+}
+
+static void test_custom_stretch_changes_equality(void **state) {
+  (void)state;
+  DbkConfig *a = dbk_config_copy(load_text(NECK_ROLL));
+  DbkConfig *b = load_text("[stretch:neck-roll]\ntitle=Neck roll\nsteps=One.\nhold=Five.\n");
+  assert_false(dbk_config_equal(a, b));
+  dbk_config_free(a);
+}
+
+static void expect_bad_stretch(const char *text, const char *first, ...) {
+  DbkConfig *c = load_text(text);
+  assert_int_equal(c->n_custom_stretches, 0);
+  if (fx.errors->len < 1) {
+    dump_messages();
+    fail_msg("expected an error for:\n%s", text);
+  }
+  const char *msg = g_ptr_array_index(fx.errors, 0);
+  va_list ap;
+  va_start(ap, first);
+  for (const char *want = first; want; want = va_arg(ap, const char *))
+    if (!strstr(msg, want)) {
+      va_end(ap);
+      fail_msg("error \"%s\" does not mention \"%s\"", msg, want);
+    }
+  va_end(ap);
+  assert_non_null(strstr(msg, fx.path));
+}
+
+static void test_custom_stretch_errors(void **state) {
+  (void)state;
+  expect_bad_stretch("[stretch:Neck]\ntitle=T\nsteps=A\nhold=H\n", "[stretch:Neck]", "Neck",
+                     "lowercase", NULL);
+  expect_bad_stretch("[stretch:]\ntitle=T\nsteps=A\nhold=H\n", "stretch id", NULL);
+  expect_bad_stretch("[stretch:doorway]\ntitle=T\nsteps=A\nhold=H\n", "doorway", "built-in",
+                     NULL);
+  expect_bad_stretch("[stretch:a]\nsteps=A\nhold=H\n", "[stretch:a]", "title", "missing", NULL);
+  expect_bad_stretch("[stretch:a]\ntitle=T\nhold=H\n", "steps", "missing", NULL);
+  expect_bad_stretch("[stretch:a]\ntitle=T\nsteps=A\n", "hold", "missing", NULL);
+  expect_bad_stretch("[stretch:a]\ntitle=T\nsteps=;;\nhold=H\n", "steps", "one to 3", NULL);
+  expect_bad_stretch("[stretch:a]\ntitle=T\nsteps=A;B;C;D\nhold=H\n", "steps", "A;B;C;D",
+                     "at most 3", NULL);
+  expect_bad_stretch("[stretch:a]\ntitle=This title is far too long to fit in a notification "
+                     "summary line\nsteps=A\nhold=H\n",
+                     "title", "too long", "60", NULL);
+  g_autofree char *long_step = g_strnfill(121, 'x');
+  g_autofree char *text = g_strdup_printf("[stretch:a]\ntitle=T\nsteps=A;%s\nhold=H\n", long_step);
+  expect_bad_stretch(text, "steps", "step 2", "too long", NULL);
+}
+
+static void test_rotation_naming_a_bad_custom_stretch(void **state) {
+  (void)state;
+  /* The stretch is left out, so the rotation that names it is an error too
+   * and keeps its default. */
+  DbkConfig *c = load_text("[notify]\nstretches=neck-roll\n[stretch:neck-roll]\ntitle=T\n");
+  /* steps and hold missing, then the rotation. */
+  assert_int_equal(fx.errors->len, 3);
+  assert_non_null(strstr(g_ptr_array_index(fx.errors, 2), "unknown stretch 'neck-roll'"));
+  expect_stretches(c, default_stretches);
+}
+
+static void test_unknown_stretch_key_warns(void **state) {
+  (void)state;
+  load_text(NECK_ROLL "colour=blue\n");
+  assert_int_equal(fx.errors->len, 0);
+  expect_warning_about("colour");
+}
+
 static void test_several_errors_each_reported(void **state) {
   (void)state;
   DbkConfig *c = load_text("[timer]\n"
@@ -850,6 +956,11 @@ int main(void) {
       T(test_bad_source),
       T(test_inhibitors),
       T(test_respect_dnd),
+      T(test_custom_stretch),
+      T(test_custom_stretch_changes_equality),
+      T(test_custom_stretch_errors),
+      T(test_rotation_naming_a_bad_custom_stretch),
+      T(test_unknown_stretch_key_warns),
       T(test_several_errors_each_reported),
       T(test_unknown_key_warns),
       T(test_unknown_group_warns),

@@ -142,6 +142,53 @@ static void test_default_rotation_exists(void **state) {
   assert_string_equal(DBK_DEFAULT_STRETCHES, "bruegger;doorway");
 }
 
+/* ---- the rotation ---- */
+
+static void test_rotation_in_turn(void **state) {
+  (void)state;
+  const char *ids[] = {"bruegger", "doorway", "wall-angels", NULL};
+  assert_int_equal(dbk_rotation_next(ids, 0, NULL), 0);
+  assert_int_equal(dbk_rotation_next(ids, 1, "bruegger"), 1);
+  assert_int_equal(dbk_rotation_next(ids, 2, "doorway"), 2);
+  /* Wraps around. */
+  assert_int_equal(dbk_rotation_next(ids, 3, "wall-angels"), 0);
+  assert_int_equal(dbk_rotation_next(ids, 4, "bruegger"), 1);
+}
+
+static void test_rotation_never_twice_in_a_row(void **state) {
+  (void)state;
+  /* A list that repeats an id back to back, or across the wrap. */
+  const char *ids[] = {"doorway", "doorway", "bruegger", "doorway", NULL};
+  const char *last = NULL;
+  size_t pos = 0;
+  for (int i = 0; i < 20; i++) {
+    size_t next = dbk_rotation_next(ids, pos, last);
+    assert_true(next < 4);
+    if (last)
+      assert_string_not_equal(ids[next], last);
+    last = ids[next];
+    pos = next + 1;
+  }
+}
+
+static void test_rotation_after_the_list_changed(void **state) {
+  (void)state;
+  /* The last one shown is no longer in the list; a position past the end wraps. */
+  const char *ids[] = {"seated-twist", "doorway", NULL};
+  assert_int_equal(dbk_rotation_next(ids, 5, "bruegger"), 1);
+  assert_int_equal(dbk_rotation_next(ids, 1, "doorway"), 0);
+}
+
+static void test_rotation_of_one(void **state) {
+  (void)state;
+  /* One stretch only: it is the one every time. */
+  const char *ids[] = {"doorway", NULL};
+  assert_int_equal(dbk_rotation_next(ids, 0, "doorway"), 0);
+  assert_int_equal(dbk_rotation_next(ids, 1, "doorway"), 0);
+  const char *same[] = {"doorway", "doorway", NULL};
+  assert_int_equal(dbk_rotation_next(same, 1, "doorway"), 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_catalogue_not_empty),
@@ -150,6 +197,10 @@ int main(void) {
       cmocka_unit_test(test_find),
       cmocka_unit_test(test_find_unknown),
       cmocka_unit_test(test_default_rotation_exists),
+      cmocka_unit_test(test_rotation_in_turn),
+      cmocka_unit_test(test_rotation_never_twice_in_a_row),
+      cmocka_unit_test(test_rotation_after_the_list_changed),
+      cmocka_unit_test(test_rotation_of_one),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
