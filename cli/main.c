@@ -684,15 +684,16 @@ static int run_stretch(int argc, char **argv) {
   if (r != 0)
     return r;
 
-  /* The daemon knows the user's own stretches too; without it, the built-in ones. */
-  r = get_stretches(&list, &error);
-  if (r >= 0) {
-    items = list.items;
-    n = list.n;
-  } else if (!name) {
-    return report_call_error(r, &error);
-  } else {
-    items = dbk_stretches_builtin(&n);
+  /* A built-in stretch needs no daemon; the user's own ones only it knows. */
+  items = dbk_stretches_builtin(&n);
+  if (!name || !find_in(items, n, name)) {
+    r = get_stretches(&list, &error);
+    if (r >= 0) {
+      items = list.items;
+      n = list.n;
+    } else if (!name) {
+      return report_call_error(r, &error);
+    }
   }
 
   if (name) {

@@ -13,13 +13,16 @@
 #define DEFAULT_NATURAL_BREAK (5 * 60 * SEC)
 #define DEFAULT_SNOOZE (10 * 60 * SEC)
 #define DEFAULT_REMIND_AGAIN (5 * 60 * SEC)
+#define DEFAULT_WAIT_FOR_PAUSE (2 * SEC)
 
 /* Every key the file may hold, so that anything else gets a warning. */
 static const struct {
   const char *group;
-  const char *const keys[6];
+  const char *const keys[8];
 } known_keys[] = {
-    {"timer", {"interval", "break-length", "natural-break", "snooze", "remind-again", NULL}},
+    {"timer",
+     {"interval", "break-length", "natural-break", "snooze", "remind-again", "wait-for-pause",
+      NULL}},
     {"notify", {"stretches", "urgency", "respect-dnd", NULL}},
     {"idle", {"source", "inhibitors", NULL}},
 };
@@ -33,18 +36,20 @@ typedef struct {
   const char *key;
   size_t offset;
   uint64_t min, max;
-  gboolean zero_allowed; /* 0 means "never" */
+  const char *zero_means; /* what 0 stands for, or NULL when 0 is not allowed */
 } DurationKey;
 
 static const DurationKey duration_keys[] = {
-    {"interval", G_STRUCT_OFFSET(DbkConfig, interval), DBK_INTERVAL_MIN, DBK_INTERVAL_MAX, FALSE},
+    {"interval", G_STRUCT_OFFSET(DbkConfig, interval), DBK_INTERVAL_MIN, DBK_INTERVAL_MAX, NULL},
     {"break-length", G_STRUCT_OFFSET(DbkConfig, break_length), DBK_BREAK_LENGTH_MIN,
-     DBK_BREAK_LENGTH_MAX, FALSE},
+     DBK_BREAK_LENGTH_MAX, NULL},
     {"natural-break", G_STRUCT_OFFSET(DbkConfig, natural_break), DBK_NATURAL_BREAK_MIN,
-     DBK_NATURAL_BREAK_MAX, FALSE},
-    {"snooze", G_STRUCT_OFFSET(DbkConfig, snooze), DBK_SNOOZE_MIN, DBK_SNOOZE_MAX, FALSE},
+     DBK_NATURAL_BREAK_MAX, NULL},
+    {"snooze", G_STRUCT_OFFSET(DbkConfig, snooze), DBK_SNOOZE_MIN, DBK_SNOOZE_MAX, NULL},
     {"remind-again", G_STRUCT_OFFSET(DbkConfig, remind_again), DBK_REMIND_AGAIN_MIN,
-     DBK_REMIND_AGAIN_MAX, TRUE},
+     DBK_REMIND_AGAIN_MAX, "never"},
+    {"wait-for-pause", G_STRUCT_OFFSET(DbkConfig, wait_for_pause), DBK_WAIT_FOR_PAUSE_MIN,
+     DBK_WAIT_FOR_PAUSE_MAX_SETTING, "at once"},
 };
 
 static const char *const source_names[] = {
@@ -67,6 +72,7 @@ DbkConfig *dbk_config_new_default(void) {
   config->natural_break = DEFAULT_NATURAL_BREAK;
   config->snooze = DEFAULT_SNOOZE;
   config->remind_again = DEFAULT_REMIND_AGAIN;
+  config->wait_for_pause = DEFAULT_WAIT_FOR_PAUSE;
   config->stretches = g_strsplit(DBK_DEFAULT_STRETCHES, ";", -1);
   config->urgency = DBK_URGENCY_NORMAL;
   config->respect_dnd = TRUE;
@@ -149,8 +155,8 @@ gboolean dbk_config_equal(const DbkConfig *a, const DbkConfig *b) {
       return FALSE;
   return a->interval == b->interval && a->break_length == b->break_length &&
          a->natural_break == b->natural_break && a->snooze == b->snooze &&
-         a->remind_again == b->remind_again && a->urgency == b->urgency &&
-         a->respect_dnd == b->respect_dnd && a->source == b->source &&
+         a->remind_again == b->remind_again && a->wait_for_pause == b->wait_for_pause &&
+         a->urgency == b->urgency && a->respect_dnd == b->respect_dnd && a->source == b->source &&
          g_strv_equal((const char *const *)a->stretches, (const char *const *)b->stretches);
 }
 
@@ -257,7 +263,10 @@ static void describe_range(const DurationKey *spec, char *buf, size_t size) {
   char lo[DBK_DURATION_BUF], hi[DBK_DURATION_BUF];
   dbk_duration_format(spec->min, lo, sizeof(lo));
   dbk_duration_format(spec->max, hi, sizeof(hi));
-  g_snprintf(buf, size, "%s%s .. %s", spec->zero_allowed ? "0 (never) or " : "", lo, hi);
+  if (spec->zero_means)
+    g_snprintf(buf, size, "0 (%s) or %s .. %s", spec->zero_means, lo, hi);
+  else
+    g_snprintf(buf, size, "%s .. %s", lo, hi);
 }
 
 /* Reads one [timer] duration; returns TRUE when the key was present and valid. */
@@ -277,7 +286,7 @@ static gboolean load_duration(GKeyFile *file, const char *path, const DurationKe
                 range);
     return FALSE;
   }
-  if (r < 0 || (usec < spec->min && !(usec == 0 && spec->zero_allowed)) || usec > spec->max) {
+  if (r < 0 || (usec < spec->min && !(usec == 0 && spec->zero_means)) || usec > spec->max) {
     add_problem(errors, path, "timer", spec->key, value, "out of range; allowed %s", range);
     return FALSE;
   }
@@ -363,11 +372,11 @@ static gboolean load_stretch(GKeyFile *file, const char *path, const char *group
   }
 
   char *title = NULL, *hold = NULL, *safety = NULL;
-  gboolean ok = stretch_line(file, path, group, "title", TRUE, DBK_STRETCH_TITLE_MAX, &title,
-                             errors);
+  gboolean ok =
+      stretch_line(file, path, group, "title", TRUE, DBK_STRETCH_TITLE_MAX, &title, errors);
   ok = stretch_line(file, path, group, "hold", TRUE, DBK_STRETCH_LINE_MAX, &hold, errors) && ok;
-  ok = stretch_line(file, path, group, "safety", FALSE, DBK_STRETCH_LINE_MAX, &safety, errors) &&
-       ok;
+  ok =
+      stretch_line(file, path, group, "safety", FALSE, DBK_STRETCH_LINE_MAX, &safety, errors) && ok;
 
   g_autofree char *steps_value = get_value(file, group, "steps");
   g_auto(GStrv) list = g_key_file_get_string_list(file, group, "steps", NULL, NULL);
@@ -377,8 +386,8 @@ static gboolean load_stretch(GKeyFile *file, const char *path, const char *group
     if (!**step)
       continue;
     if (n == DBK_STRETCH_STEPS_MAX) {
-      add_problem(errors, path, group, "steps", steps_value,
-                  "at most %d steps, separated by ';'", DBK_STRETCH_STEPS_MAX);
+      add_problem(errors, path, group, "steps", steps_value, "at most %d steps, separated by ';'",
+                  DBK_STRETCH_STEPS_MAX);
       ok = FALSE;
       break;
     }
@@ -412,8 +421,7 @@ static gboolean load_stretch(GKeyFile *file, const char *path, const char *group
   return TRUE;
 }
 
-static void load_stretches(GKeyFile *file, const char *path, DbkConfig *config,
-                           GPtrArray *errors) {
+static void load_stretches(GKeyFile *file, const char *path, DbkConfig *config, GPtrArray *errors) {
   g_auto(GStrv) groups = g_key_file_get_groups(file, NULL);
   g_autoptr(GArray) found = g_array_new(FALSE, TRUE, sizeof(DbkStretch));
   for (char **g = groups; *g; g++) {

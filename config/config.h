@@ -32,18 +32,19 @@ typedef enum {
 
 typedef struct {
   /* [timer], all µs */
-  uint64_t interval;      /* sitting time before a reminder, 5s .. 24h */
-  uint64_t break_length;  /* hands-off time that completes a due break, 5s .. 30m, < interval */
-  uint64_t natural_break; /* idle this long resets sitting time, 10s .. 4h */
-  uint64_t snooze;        /* default for snooze, 1m .. 24h */
-  uint64_t remind_again;  /* repeat an ignored reminder, 0 = never, else 1m .. 24h */
+  uint64_t interval;       /* sitting time before a reminder, 5s .. 24h */
+  uint64_t break_length;   /* hands-off time that completes a due break, 5s .. 30m, < interval */
+  uint64_t natural_break;  /* idle this long resets sitting time, 10s .. 4h */
+  uint64_t snooze;         /* default for snooze, 1m .. 24h */
+  uint64_t remind_again;   /* repeat an ignored reminder, 0 = never, else 1m .. 24h */
+  uint64_t wait_for_pause; /* a reminder due mid-typing waits this long a pause, 0 or 1s .. 30s */
   /* [notify] */
-  char **stretches;   /* rotation: ids, NULL-terminated, at least one */
+  char **stretches; /* rotation: ids, NULL-terminated, at least one */
   /* [stretch:ID] groups: the user's own stretches, in file order; the config
    * owns their strings. */
   DbkStretch *custom_stretches;
   size_t n_custom_stretches;
-  DbkUrgency urgency; /* urgency of the first showing */
+  DbkUrgency urgency;   /* urgency of the first showing */
   gboolean respect_dnd; /* respect-dnd: hold reminders during do-not-disturb */
   /* [idle] */
   DbkSourceKind source;
@@ -61,6 +62,8 @@ typedef struct {
 #define DBK_SNOOZE_MAX (24 * 3600 * UINT64_C(1000000))
 #define DBK_REMIND_AGAIN_MIN (60 * UINT64_C(1000000))
 #define DBK_REMIND_AGAIN_MAX (24 * 3600 * UINT64_C(1000000))
+#define DBK_WAIT_FOR_PAUSE_MIN (1 * UINT64_C(1000000))
+#define DBK_WAIT_FOR_PAUSE_MAX_SETTING (30 * UINT64_C(1000000))
 #define DBK_PAUSE_MIN (1 * UINT64_C(1000000))
 #define DBK_PAUSE_MAX (7 * 24 * 3600 * UINT64_C(1000000))
 

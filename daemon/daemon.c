@@ -38,13 +38,19 @@ static DbkDayCounts *today(DbkDaemon *d) {
   return &d->today;
 }
 
-static DbkTimerSettings settings_from_config(const DbkConfig *config) {
-  return (DbkTimerSettings){
-      .interval = config->interval,
-      .break_length = config->break_length,
-      .natural_break = config->natural_break,
-      .remind_again = config->remind_again,
+static DbkTimerSettings timer_settings(DbkDaemon *d) {
+  DbkTimerSettings settings = {
+      .interval = d->config->interval,
+      .break_length = d->config->break_length,
+      .natural_break = d->config->natural_break,
+      .remind_again = d->config->remind_again,
+      .wait_for_pause = d->config->wait_for_pause,
   };
+  /* Without idle detection no pause in typing can be seen: a reminder
+   * would only ever wait the longest. */
+  if (!d->idle || g_strcmp0(dbk_idle_picker_name(d->idle), "none") == 0)
+    settings.wait_for_pause = 0;
+  return settings;
 }
 
 /* Where the rotation continues: the next stretch that is not the last one shown. */
@@ -132,6 +138,9 @@ static void apply_effects(DbkDaemon *d, const DbkEffects *effects) {
 /* After every engine call: do what it says, tell clients, re-arm. */
 static void settle(DbkDaemon *d, const DbkEffects *effects) {
   apply_effects(d, effects);
+  /* The engine wants to hear of shorter pauses while a reminder waits for one. */
+  if (d->idle)
+    dbk_idle_picker_set_threshold(d->idle, dbk_engine_idle_threshold(&d->engine));
   dbk_dbus_service_publish(d);
   arm_timer(d);
 }
@@ -177,7 +186,11 @@ static void on_source_switched(void *data, const char *why) {
   DbkDaemon *d = data;
   g_message("Changing idle source: %s", why);
   log_idle_source(d);
-  dbk_dbus_service_publish(d);
+  /* Gentle timing depends on having a source that sees pauses. */
+  DbkTimerSettings settings = timer_settings(d);
+  DbkEffects fx = {0};
+  dbk_engine_set_settings(&d->engine, dbk_now(), &settings, &fx);
+  settle(d, &fx);
 }
 
 static const DbkIdleListener idle_listener = {
@@ -307,13 +320,11 @@ static void apply_config(DbkDaemon *d, DbkConfig *config, char *path) {
   d->config_path = path;
   d->rotation_pos %= g_strv_length(d->config->stretches);
 
-  DbkTimerSettings settings = settings_from_config(config);
-  DbkEffects fx = {0};
-  dbk_engine_set_settings(&d->engine, dbk_now(), &settings, &fx);
   if (new_source)
     start_idle_source(d);
-  else
-    dbk_idle_picker_set_threshold(d->idle, dbk_engine_idle_threshold(&d->engine));
+  DbkTimerSettings settings = timer_settings(d);
+  DbkEffects fx = {0};
+  dbk_engine_set_settings(&d->engine, dbk_now(), &settings, &fx);
   if (d->held && !config->respect_dnd)
     present_reminder(d);
   settle(d, &fx);
@@ -584,7 +595,7 @@ gboolean dbk_daemon_init(DbkDaemon *d, const DbkDaemonOptions *options, GError *
     return FALSE;
   g_signal_connect(d->session_bus, "closed", G_CALLBACK(on_session_bus_closed), d);
   init_config(d);
-  DbkTimerSettings settings = settings_from_config(d->config);
+  DbkTimerSettings settings = timer_settings(d);
   dbk_engine_init(&d->engine, &settings);
   if (!init_timer(d, error))
     return FALSE;
@@ -594,6 +605,8 @@ gboolean dbk_daemon_init(DbkDaemon *d, const DbkDaemonOptions *options, GError *
   d->notifier = dbk_notifier_new(d->session_bus, &notifier_listener, d);
   d->session_watch = dbk_session_watch_new(d->session_bus, d->system_bus, &session_listener, d);
   start_idle_source(d);
+  settings = timer_settings(d);
+  d->engine.settings = settings; /* nothing has happened yet to apply them to */
   d->config_watch = dbk_config_watch_new(options->config_override, on_config_changed, d);
   init_signals(d);
   init_watchdog(d);

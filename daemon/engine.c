@@ -63,10 +63,25 @@ static DbkUsec reminder_time_unpaused(const DbkEngine *e) {
   return t;
 }
 
+/* Gentle timing: a reminder that fell due while the user was typing. */
+static bool waiting(const DbkEngine *e) {
+  return e->waiting_since != 0;
+}
+
 static DbkUsec reminder_deadline(const DbkEngine *e) {
-  if (e->paused || out_of_reach(e))
+  if (e->paused || out_of_reach(e) || waiting(e))
     return DBK_USEC_INFINITY;
   return reminder_time_unpaused(e);
+}
+
+/* A waiting reminder shows at the first pause in input, or once it has
+ * waited DBK_WAIT_FOR_PAUSE_MAX. */
+static DbkUsec waiting_deadline(const DbkEngine *e) {
+  if (!waiting(e) || !e->in_session || e->due || e->paused || out_of_reach(e))
+    return DBK_USEC_INFINITY;
+  if (e->idle)
+    return max_usec(e->waiting_since, e->idle_since);
+  return add_sat(e->waiting_since, DBK_WAIT_FOR_PAUSE_MAX);
 }
 
 /* Hands off long enough while due completes the break; time hands-off
@@ -97,6 +112,7 @@ DbkUsec dbk_engine_next_deadline(const DbkEngine *e) {
   if (e->snoozed_until)
     t = min_usec(t, e->snoozed_until);
   t = min_usec(t, reminder_deadline(e));
+  t = min_usec(t, waiting_deadline(e));
   t = min_usec(t, break_deadline(e));
   t = min_usec(t, natural_break_deadline(e));
   t = min_usec(t, remind_again_deadline(e));
@@ -132,6 +148,7 @@ static void start_session(DbkEngine *e, DbkUsec now) {
 static void take_break(DbkEngine *e, DbkUsec t, DbkBreakKind how, DbkEffects *out) {
   close_reminder(e, out);
   e->in_session = false;
+  e->waiting_since = 0;
   e->snoozed_until = 0;
   e->skipped_until = 0;
   emit(out, DBK_EFFECT_BREAK_TAKEN, 0, how);
@@ -147,6 +164,7 @@ static void show_reminder(DbkEngine *e, DbkUsec t, DbkEffects *out) {
   }
   e->times_shown++;
   e->last_shown = t;
+  e->waiting_since = 0;
   e->skipped_until = 0;
   emit(out, DBK_EFFECT_SHOW_REMINDER, e->times_shown, 0);
 }
@@ -173,7 +191,13 @@ static void step(DbkEngine *e, DbkUsec t, DbkUsec now, DbkEffects *out) {
     take_break(e, t, away_kind_at(e, t, DBK_BREAK_NATURAL), out);
     return;
   }
-  if (reminder_deadline(e) <= t || remind_again_deadline(e) <= t)
+  /* Falling due mid-sentence, the reminder waits for a pause in typing,
+   * so it never takes a keystroke meant for another window. */
+  if (reminder_deadline(e) <= t && e->settings.wait_for_pause && !hands_off(e)) {
+    e->waiting_since = t;
+    return;
+  }
+  if (reminder_deadline(e) <= t || waiting_deadline(e) <= t || remind_again_deadline(e) <= t)
     show_reminder(e, now, out);
 }
 
@@ -248,6 +272,7 @@ void dbk_engine_sleep(DbkEngine *e, DbkUsec now, bool asleep, DbkEffects *out) {
 DbkUsec dbk_engine_snooze(DbkEngine *e, DbkUsec now, DbkUsec duration, DbkEffects *out) {
   dbk_engine_advance(e, now, out);
   close_reminder(e, out);
+  e->waiting_since = 0;
   DbkUsec until = add_sat(now, duration);
   e->snoozed_until = until;
   dbk_engine_advance(e, now, out);
@@ -257,6 +282,7 @@ DbkUsec dbk_engine_snooze(DbkEngine *e, DbkUsec now, DbkUsec duration, DbkEffect
 void dbk_engine_pause(DbkEngine *e, DbkUsec now, DbkUsec duration, DbkEffects *out) {
   dbk_engine_advance(e, now, out);
   close_reminder(e, out);
+  e->waiting_since = 0;
   e->paused = true;
   e->paused_until = duration ? add_sat(now, duration) : DBK_USEC_INFINITY;
   dbk_engine_advance(e, now, out);
@@ -295,6 +321,10 @@ void dbk_engine_set_settings(DbkEngine *e, DbkUsec now, const DbkTimerSettings *
                              DbkEffects *out) {
   dbk_engine_advance(e, now, out);
   e->settings = *settings;
+  /* A waiting reminder need not wait with gentle timing off, and is not
+   * due at all under a longer interval. */
+  if (!e->settings.wait_for_pause || reminder_time_unpaused(e) > now)
+    e->waiting_since = 0;
   /* A longer interval can make a showing reminder premature. */
   if (e->due && dbk_engine_sitting(e, now) < e->settings.interval)
     close_reminder(e, out);
@@ -339,7 +369,10 @@ DbkUsec dbk_engine_next_reminder(const DbkEngine *e) {
 }
 
 DbkUsec dbk_engine_idle_threshold(const DbkEngine *e) {
-  return min_usec(e->settings.break_length, e->settings.natural_break);
+  DbkUsec threshold = min_usec(e->settings.break_length, e->settings.natural_break);
+  if (waiting(e) && e->settings.wait_for_pause)
+    threshold = min_usec(threshold, e->settings.wait_for_pause);
+  return threshold;
 }
 
 const char *dbk_state_to_string(DbkState state) {

@@ -50,7 +50,14 @@ typedef struct {
   DbkUsec break_length;  /* hands-off time that completes a due break */
   DbkUsec natural_break; /* hands-off time that resets sitting time */
   DbkUsec remind_again;  /* repeat an ignored reminder; 0 = never */
+  /* Gentle timing: a reminder that falls due while the user is typing
+   * waits for a pause in input this long (0 = show at once), at most
+   * DBK_WAIT_FOR_PAUSE_MAX. */
+  DbkUsec wait_for_pause;
 } DbkTimerSettings;
+
+/* The longest a reminder waits for a pause in typing. */
+#define DBK_WAIT_FOR_PAUSE_MAX (60 * DBK_USEC_PER_SEC)
 
 typedef enum {
   DBK_EFFECT_SHOW_REMINDER,  /* show (or show again) the reminder */
@@ -93,6 +100,7 @@ typedef struct {
   DbkUsec due_since;  /* first shown */
   DbkUsec last_shown; /* last shown (first or repeat) */
   unsigned times_shown;
+  DbkUsec waiting_since; /* fell due while typing: waits for a pause; 0 = not */
 
   DbkUsec snoozed_until; /* 0 = not snoozed */
   DbkUsec skipped_until; /* Skip: no reminder before this; 0 = none */
@@ -135,7 +143,8 @@ DbkState dbk_engine_state(const DbkEngine *e);
 DbkUsec dbk_engine_sitting(const DbkEngine *e, DbkUsec now);
 /* When the next reminder will be shown, counting snooze, skip and pause; 0 = none known. */
 DbkUsec dbk_engine_next_reminder(const DbkEngine *e);
-/* How long the user must be idle before the engine needs to hear of it. */
+/* How long the user must be idle before the engine needs to hear of it:
+ * shorter while a reminder waits for a pause in typing. */
 DbkUsec dbk_engine_idle_threshold(const DbkEngine *e);
 
 const char *dbk_state_to_string(DbkState state);

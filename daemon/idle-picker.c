@@ -280,6 +280,9 @@ DbkIdlePicker *dbk_idle_picker_new(const DbkIdleContext *ctx, const char *wanted
 }
 
 void dbk_idle_picker_set_threshold(DbkIdlePicker *p, DbkUsec threshold) {
+  /* Called after every event: only a change is worth a round trip. */
+  if (threshold == p->ctx.threshold)
+    return;
   p->ctx.threshold = threshold;
   if (p->source)
     ranked_ops(p, p->current)->set_threshold(p->source, threshold);

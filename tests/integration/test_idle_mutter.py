@@ -72,12 +72,10 @@ class MutterTest(DeskbreakTestCase):
     def test_due_break_completes_after_break_length(self):
         self.start_daemon(interval='6s', break_length=f'{BREAK_LENGTH}s',
                           natural_break='1m', source='mutter')
-        # Keep working until the reminder shows.
-        deadline = time.monotonic() + dbktest.DEADLINE
-        while not self.reminders_shown():
-            self.assertLess(time.monotonic(), deadline, 'no reminder while working')
-            self.user_input()
-            self.settle(0.5)
+        # Work until past the interval; the reminder shows at the first
+        # pause in typing (wait-for-pause, 2s by default).
+        self.type_for(7, every=0.5)
+        self.wait_signal('ReminderShown')
         self.assertEqual(self.status()['state'], 'due')
         # Working on through the reminder is no break.
         t_last = self.type_for(BREAK_LENGTH + 2, every=1.0)
@@ -93,6 +91,40 @@ class MutterTest(DeskbreakTestCase):
         self.user_input()
         self.wait_state('sitting')
         self.assertEqual(len(self.reminders_shown()), 1)
+
+
+class GentleTimingTest(DeskbreakTestCase):
+    """A reminder that falls due mid-sentence waits for a pause in typing."""
+
+    def setUp(self):
+        super().setUp()
+        self.start_notify_mock()
+        self.start_mutter_mock()
+
+    def test_waits_for_a_pause_in_typing(self):
+        self.start_daemon(interval='6s', break_length='5s', natural_break='1m',
+                          source='mutter', extra='[timer]\nwait-for-pause=2s\n')
+        # Typing every half second from before the interval to well after it.
+        end = time.monotonic() + 12
+        last = time.time()
+        while time.monotonic() < end:
+            last = time.time()
+            self.user_input()
+            self.settle(0.5)
+        self.assertEqual(self.reminders_shown(), [], 'reminder shown in the middle of typing')
+        self.assertEqual(self.status()['state'], 'sitting')
+        t_shown, _ = self.wait_signal('ReminderShown')
+        self.assertGreaterEqual(t_shown, last + 2 - MARGIN, 'shown before the pause')
+
+    def test_wait_for_pause_zero_shows_at_once(self):
+        self.start_daemon(interval='6s', break_length='5s', natural_break='1m',
+                          source='mutter', extra='[timer]\nwait-for-pause=0\n')
+        deadline = time.monotonic() + dbktest.DEADLINE
+        while not self.reminders_shown():
+            self.assertLess(time.monotonic(), deadline, 'no reminder while working')
+            self.user_input()
+            self.settle(0.5)
+        self.assertEqual(self.status()['state'], 'due')
 
 
 class AutoMutterTest(DeskbreakTestCase):

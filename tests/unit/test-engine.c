@@ -1709,6 +1709,7 @@ static DbkTimerSettings random_settings(void) {
   s.break_length = rng_range(5 * SEC, bl_max);
   s.natural_break = rng_range(10 * SEC, HOUR);
   s.remind_again = rng_range(0, 3) == 0 ? 0 : rng_range(MIN, HOUR);
+  s.wait_for_pause = rng_range(0, 1) == 0 ? 0 : rng_range(SEC, 10 * SEC);
   return s;
 }
 
@@ -1804,8 +1805,11 @@ static void run_random_timeline(uint64_t seed, unsigned steps) {
       s = random_settings();
       trace_settings("settings", &s);
       ev_settings(&s);
-      assert_int_equal(dbk_engine_idle_threshold(&tl.e),
-                       s.break_length < s.natural_break ? s.break_length : s.natural_break);
+      DbkUsec want = s.break_length < s.natural_break ? s.break_length : s.natural_break;
+      /* Shorter while a reminder waits for a pause in typing. */
+      if (tl.e.waiting_since && s.wait_for_pause && s.wait_for_pause < want)
+        want = s.wait_for_pause;
+      assert_int_equal(dbk_engine_idle_threshold(&tl.e), want);
     }
     /* The next deadline is never in the past once events are handled. */
     check(dbk_engine_next_deadline(&tl.e) > tl.now, "deadline in the past after step %u", i);
@@ -1836,6 +1840,122 @@ static void test_random_timelines(void **state) {
 }
 
 #define T(name) cmocka_unit_test_setup(name, setup_default)
+
+/* ---- gentle timing: wait for a pause in typing ------------------------- */
+
+static const DbkTimerSettings gentle_settings = {
+    .interval = 30 * MIN,
+    .break_length = 30 * SEC,
+    .natural_break = 5 * MIN,
+    .remind_again = 5 * MIN,
+    .wait_for_pause = 2 * SEC,
+};
+
+static void test_gentle_waits_for_a_pause(void **state) {
+  (void)state;
+  tl_init(&gentle_settings);
+  ev_activity();
+  DbkUsec due = T0 + 30 * MIN;
+  expect_time("threshold before", dbk_engine_idle_threshold(&tl.e), 30 * SEC);
+  MARK();
+  /* Typing on through the moment it falls due: nothing yet… */
+  advance_to(due + 20 * SEC);
+  expect_none(mark);
+  expect_state(DBK_STATE_SITTING);
+  /* …and the engine asks to hear of a pause of wait-for-pause. */
+  expect_time("threshold while waiting", dbk_engine_idle_threshold(&tl.e), 2 * SEC);
+  /* The first pause: shown at once, counted from now. */
+  ev_idle(due + 18 * SEC);
+  expect_effects_at(mark, due + 20 * SEC, "show:1");
+  expect_state(DBK_STATE_DUE);
+  expect_time("threshold after", dbk_engine_idle_threshold(&tl.e), 30 * SEC);
+  /* The break counts from the showing: hands off since before it is not enough. */
+  REMARK();
+  advance_to(due + 49 * SEC);
+  expect_none(mark);
+  advance_to(due + 50 * SEC);
+  expect_effects_at(mark, due + 50 * SEC, "close break:break-length");
+}
+
+static void test_gentle_waits_a_minute_at_most(void **state) {
+  (void)state;
+  tl_init(&gentle_settings);
+  ev_activity();
+  DbkUsec due = T0 + 30 * MIN;
+  MARK();
+  advance_to(due + DBK_WAIT_FOR_PAUSE_MAX - 1);
+  expect_none(mark);
+  advance_to(due + DBK_WAIT_FOR_PAUSE_MAX);
+  expect_effects_at(mark, due + DBK_WAIT_FOR_PAUSE_MAX, "show:1");
+}
+
+static void test_gentle_shows_at_once_when_not_typing(void **state) {
+  (void)state;
+  tl_init(&gentle_settings);
+  ev_activity();
+  DbkUsec due = T0 + 30 * MIN;
+  /* Reading, hands off for a while already. */
+  advance_to(due - 40 * SEC);
+  ev_idle(due - 70 * SEC);
+  MARK();
+  advance_to(due);
+  expect_effects_at(mark, due, "show:1");
+}
+
+static void test_gentle_off_shows_at_the_interval(void **state) {
+  (void)state;
+  ev_activity();
+  MARK();
+  advance_to(T0 + 30 * MIN);
+  expect_effects_at(mark, T0 + 30 * MIN, "show:1");
+}
+
+static void test_gentle_wait_ends_with_snooze_or_break(void **state) {
+  (void)state;
+  tl_init(&gentle_settings);
+  ev_activity();
+  DbkUsec due = T0 + 30 * MIN;
+  advance_to(due + 5 * SEC);
+  MARK();
+  DbkUsec until = ev_snooze(10 * MIN);
+  expect_time("threshold after snooze", dbk_engine_idle_threshold(&tl.e), 30 * SEC);
+  expect_state(DBK_STATE_SNOOZED);
+  /* At the end of the snooze it falls due again, and waits again. */
+  advance_to(until + 5 * SEC);
+  expect_none(mark);
+  ev_take_break(DBK_BREAK_COMMAND);
+  expect_effects_at(mark, until + 5 * SEC, "break:command");
+  expect_time("threshold after break", dbk_engine_idle_threshold(&tl.e), 30 * SEC);
+  REMARK();
+  advance_to(until + 5 * SEC + 30 * MIN - 1);
+  expect_none(mark);
+}
+
+static void test_gentle_turned_off_while_waiting(void **state) {
+  (void)state;
+  tl_init(&gentle_settings);
+  ev_activity();
+  DbkUsec due = T0 + 30 * MIN;
+  advance_to(due + 5 * SEC);
+  MARK();
+  DbkTimerSettings off = gentle_settings;
+  off.wait_for_pause = 0;
+  ev_settings(&off);
+  expect_effects_at(mark, due + 5 * SEC, "show:1");
+}
+
+static void test_gentle_not_while_locked(void **state) {
+  (void)state;
+  tl_init(&gentle_settings);
+  ev_activity();
+  DbkUsec due = T0 + 30 * MIN;
+  advance_to(due + 5 * SEC);
+  ev_lock(true);
+  MARK();
+  /* Locked: no reminder, and a long lock is a break that ends the wait. */
+  advance_to(due + 5 * SEC + 5 * MIN);
+  expect_effects_at(mark, due + 5 * SEC + 5 * MIN, "break:lock");
+}
 
 int main(void) {
   const struct CMUnitTest tests[] = {
@@ -1896,6 +2016,13 @@ int main(void) {
       T(test_next_reminder),
       T(test_strings),
       T(test_random_timelines),
+      T(test_gentle_waits_for_a_pause),
+      T(test_gentle_waits_a_minute_at_most),
+      T(test_gentle_shows_at_once_when_not_typing),
+      T(test_gentle_off_shows_at_the_interval),
+      T(test_gentle_wait_ends_with_snooze_or_break),
+      T(test_gentle_turned_off_while_waiting),
+      T(test_gentle_not_while_locked),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
