@@ -5,6 +5,7 @@
  */
 #include <glib.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -93,6 +94,9 @@ int main(int argc, char **argv) {
   };
 
   setlocale(LC_ALL, "");
+  /* A write to a peer that has just gone (the X server, a compositor)
+   * must be an error to handle, not the end of the daemon. */
+  signal(SIGPIPE, SIG_IGN);
   g_autoptr(GOptionContext) context = g_option_context_new("— the desk-break reminder daemon");
   g_option_context_set_summary(
       context, "Measures how long you have been sitting at the computer and "
