@@ -270,7 +270,10 @@ static void on_server_appeared(void *data) {
 
 static void on_dnd_changed(void *data, gboolean dnd) {
   DbkDaemon *d = data;
-  g_message("Do-not-disturb %s", dnd ? "on" : "off");
+  const char *why = NULL;
+  dbk_notifier_dnd(d->notifier, &why);
+  g_message("Do-not-disturb %s%s%s%s", dnd ? "on" : "off", why ? " (" : "", why ? why : "",
+            why ? ")" : "");
   if (!dnd && d->held && d->engine.due && d->due_stretch)
     present_reminder(d);
   dbk_dbus_service_publish(d);

@@ -14,6 +14,18 @@
  * watched, never auto-started: starting a server is left to the Notify
  * call itself, where the session bus may activate one (mako and dunst are
  * often started that way).
+ *
+ * Do-not-disturb is read from whatever the desktop offers, and followed by
+ * its change signals, never polled:
+ *  - the server's Inhibited property on org.freedesktop.Notifications (not
+ *    in the notification spec; KDE Plasma and some others have it);
+ *  - dunst's paused property on org.dunstproject.cmd0;
+ *  - GNOME's org.gnome.desktop.notifications show-banners key, when that
+ *    schema is installed (GNOME Shell keeps its do-not-disturb there rather
+ *    than on the bus).
+ * The first two belong to one server: they are read when its owner
+ * appears, from then on taken from its PropertiesChanged, and forgotten
+ * when the owner changes. A server that has neither simply does not count.
  */
 #include "notifier.h"
 
@@ -29,6 +41,19 @@
 #define DESKTOP_ENTRY "deskbreak"
 /* The spec's category for "the user is (not) at the computer" events. */
 #define CATEGORY "presence"
+
+/* Do-not-disturb sources. */
+#define NOTIFICATIONS_PATH "/org/freedesktop/Notifications"
+#define NOTIFICATIONS_INTERFACE "org.freedesktop.Notifications"
+#define INHIBITED_PROPERTY "Inhibited"
+#define DUNST_INTERFACE "org.dunstproject.cmd0"
+#define DUNST_PAUSED_PROPERTY "paused"
+#define GNOME_NOTIFICATIONS_SCHEMA "org.gnome.desktop.notifications"
+#define GNOME_SHOW_BANNERS_KEY "show-banners"
+
+#define WHY_DUNST_PAUSED "dunst is paused"
+#define WHY_SERVER_INHIBITED "the notification server is in do-not-disturb"
+#define WHY_GNOME_BANNERS_OFF "GNOME: notification banners are off"
 
 #define ACTION_DONE "done"
 #define ACTION_SNOOZE "snooze"
@@ -54,6 +79,22 @@ struct DbkNotifier {
    * our reminder, so its arrival must not drop the reminder.
    */
   gboolean reminder_awaits_owner;
+
+  /*
+   * Do-not-disturb. The server's part (server_inhibited, server_paused)
+   * is read from the current owner only: its PropertiesChanged are
+   * subscribed with its unique name, and its reads are cancelled with
+   * server_cancellable when the owner changes.
+   */
+  guint properties_changed_id;
+  GCancellable *server_cancellable;
+  unsigned pending_reads;         /* property reads of this owner still out */
+  gboolean announce_server;       /* call server_appeared() once they are in */
+  gboolean server_inhibited;      /* the server's Inhibited property */
+  gboolean server_paused;         /* dunst's paused property */
+  GSettings *gnome_notifications; /* NULL when the schema is not installed */
+  gboolean banners_off;           /* GNOME's show-banners is false */
+  gboolean dnd;                   /* the combined state last reported */
 };
 
 static void drop_reminder(DbkNotifier *notifier) {
@@ -76,12 +117,266 @@ static void refresh_server_name(DbkNotifier *notifier) {
     g_debug("Notification server %s gives no server information", notifier->owner);
 }
 
+/* ---- do-not-disturb ---- */
+
+static gboolean dnd_now(DbkNotifier *notifier, const char **ret_why) {
+  const char *why = NULL;
+
+  /* The server's own state first: it is what holds back its banners. */
+  if (notifier->server_paused)
+    why = WHY_DUNST_PAUSED;
+  else if (notifier->server_inhibited)
+    why = WHY_SERVER_INHIBITED;
+  else if (notifier->banners_off)
+    why = WHY_GNOME_BANNERS_OFF;
+  if (ret_why)
+    *ret_why = why;
+  return why != NULL;
+}
+
+/* Tells the listener when the combined state changed. */
+static void update_dnd(DbkNotifier *notifier) {
+  gboolean dnd;
+
+  /* A server read halfway is no news; its last read reports. */
+  if (notifier->pending_reads > 0)
+    return;
+  dnd = dnd_now(notifier, NULL);
+  if (dnd == notifier->dnd)
+    return;
+  notifier->dnd = dnd;
+  if (notifier->listener.dnd_changed)
+    notifier->listener.dnd_changed(notifier->user_data, dnd);
+}
+
+/*
+ * Takes one property's value from the server. Anything but a boolean
+ * counts as "not in do-not-disturb": a server is believed only when it
+ * says so clearly.
+ */
+static void set_server_property(DbkNotifier *notifier, const char *interface, const char *property,
+                                GVariant *value) {
+  gboolean on =
+      value && g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean(value);
+
+  if (g_strcmp0(interface, NOTIFICATIONS_INTERFACE) == 0 &&
+      g_strcmp0(property, INHIBITED_PROPERTY) == 0)
+    notifier->server_inhibited = on;
+  else if (g_strcmp0(interface, DUNST_INTERFACE) == 0 &&
+           g_strcmp0(property, DUNST_PAUSED_PROPERTY) == 0)
+    notifier->server_paused = on;
+  else
+    return;
+  if (value)
+    g_debug("Notification server %s: %s.%s is %s",
+            notifier->server_name ? notifier->server_name : notifier->owner, interface, property,
+            on ? "true" : "false");
+}
+
+/* One Properties.Get in flight; interface and property are static strings. */
+typedef struct {
+  DbkNotifier *notifier;
+  GCancellable *cancellable; /* the server's, cancelled when it is forgotten */
+  const char *interface;
+  const char *property;
+} PropertyRead;
+
+static void property_read_free(PropertyRead *read) {
+  g_object_unref(read->cancellable);
+  g_free(read);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PropertyRead, property_read_free)
+
+static void on_server_appeared_read(DbkNotifier *notifier);
+
+static void on_server_property_read(GObject *source, GAsyncResult *result, gpointer user_data) {
+  g_autoptr(PropertyRead) read = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) value = NULL;
+
+  reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
+  /*
+   * The owner changed or the notifier is gone (read->notifier with it):
+   * whatever came back is about a server that no longer counts.
+   */
+  if (g_cancellable_is_cancelled(read->cancellable))
+    return;
+
+  DbkNotifier *notifier = read->notifier;
+  if (reply) {
+    g_variant_get(reply, "(v)", &value);
+  } else {
+    /* Most servers have one of the two at most (UnknownProperty, InvalidArgs…). */
+    g_dbus_error_strip_remote_error(error);
+    g_debug("Notification server %s has no %s.%s (%s); it does not count",
+            notifier->server_name ? notifier->server_name : notifier->owner, read->interface,
+            read->property, error->message);
+  }
+  set_server_property(notifier, read->interface, read->property, value);
+
+  g_assert(notifier->pending_reads > 0);
+  if (--notifier->pending_reads == 0)
+    on_server_appeared_read(notifier);
+}
+
+static void read_server_property(DbkNotifier *notifier, const char *interface,
+                                 const char *property) {
+  PropertyRead *read = g_new(PropertyRead, 1);
+
+  *read = (PropertyRead){
+      .notifier = notifier,
+      .cancellable = g_object_ref(notifier->server_cancellable),
+      .interface = interface,
+      .property = property,
+  };
+  notifier->pending_reads++;
+  /* Sent to the owner's unique name: a later owner's answer must not count for this one. */
+  g_dbus_connection_call(notifier->session_bus, notifier->owner, NOTIFICATIONS_PATH,
+                         "org.freedesktop.DBus.Properties", "Get",
+                         g_variant_new("(ss)", interface, property), G_VARIANT_TYPE("(v)"),
+                         G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, notifier->server_cancellable,
+                         on_server_property_read, read);
+}
+
+static void on_server_properties_changed(GDBusConnection *connection, const char *sender,
+                                         const char *path, const char *interface,
+                                         const char *signal, GVariant *parameters,
+                                         gpointer user_data) {
+  DbkNotifier *notifier = user_data;
+  const char *changed_interface;
+  g_autoptr(GVariant) changed = NULL;
+  g_autofree const char **invalidated = NULL;
+  static const char *const watched[][2] = {
+      {NOTIFICATIONS_INTERFACE, INHIBITED_PROPERTY},
+      {DUNST_INTERFACE, DUNST_PAUSED_PROPERTY},
+  };
+
+  if (!g_variant_is_of_type(parameters, G_VARIANT_TYPE("(sa{sv}as)")))
+    return;
+  g_variant_get(parameters, "(&s@a{sv}^a&s)", &changed_interface, &changed, &invalidated);
+
+  for (size_t i = 0; i < G_N_ELEMENTS(watched); i++) {
+    const char *watched_interface = watched[i][0], *property = watched[i][1];
+    g_autoptr(GVariant) value = NULL;
+
+    if (g_strcmp0(changed_interface, watched_interface) != 0)
+      continue;
+    value = g_variant_lookup_value(changed, property, NULL);
+    if (value)
+      set_server_property(notifier, watched_interface, property, value);
+    else if (invalidated && g_strv_contains(invalidated, property))
+      /* Changed without the new value: ask for it. */
+      read_server_property(notifier, watched_interface, property);
+  }
+  update_dnd(notifier);
+}
+
+/* Forgets everything about the server that was, without telling anyone yet. */
+static void forget_server(DbkNotifier *notifier) {
+  if (notifier->server_cancellable) {
+    g_cancellable_cancel(notifier->server_cancellable);
+    g_clear_object(&notifier->server_cancellable);
+  }
+  if (notifier->properties_changed_id) {
+    g_dbus_connection_signal_unsubscribe(notifier->session_bus, notifier->properties_changed_id);
+    notifier->properties_changed_id = 0;
+  }
+  notifier->pending_reads = 0;
+  notifier->announce_server = FALSE;
+  notifier->server_inhibited = FALSE;
+  notifier->server_paused = FALSE;
+}
+
+/* Follows the do-not-disturb state of the server that just became the owner. */
+static void read_server(DbkNotifier *notifier) {
+  notifier->server_cancellable = g_cancellable_new();
+  /* Subscribed before the reads are sent: no change falls between the two. */
+  notifier->properties_changed_id = g_dbus_connection_signal_subscribe(
+      notifier->session_bus, notifier->owner, "org.freedesktop.DBus.Properties",
+      "PropertiesChanged", NOTIFICATIONS_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+      on_server_properties_changed, notifier, NULL);
+  read_server_property(notifier, NOTIFICATIONS_INTERFACE, INHIBITED_PROPERTY);
+  read_server_property(notifier, DUNST_INTERFACE, DUNST_PAUSED_PROPERTY);
+}
+
+/*
+ * The new server's do-not-disturb state is known: only now is it asked to
+ * show the reminder again, so that a server in do-not-disturb from its
+ * first moment holds it back.
+ */
+static void on_server_appeared_read(DbkNotifier *notifier) {
+  if (notifier->announce_server) {
+    notifier->announce_server = FALSE;
+    if (notifier->listener.server_appeared)
+      notifier->listener.server_appeared(notifier->user_data);
+  }
+  update_dnd(notifier);
+}
+
+static void on_banners_changed(GSettings *settings, const char *key, gpointer user_data) {
+  DbkNotifier *notifier = user_data;
+
+  notifier->banners_off = !g_settings_get_boolean(settings, GNOME_SHOW_BANNERS_KEY);
+  g_debug("GNOME notification banners %s", notifier->banners_off ? "off" : "on");
+  update_dnd(notifier);
+}
+
+/* GNOME Shell and Phosh keep their do-not-disturb switch in GSettings. */
+static gboolean gnome_like_session(void) {
+  const char *desktops = g_getenv("XDG_CURRENT_DESKTOP");
+  g_auto(GStrv) names = g_strsplit(desktops ? desktops : "", ":", -1);
+  for (char **name = names; *name; name++)
+    if (g_ascii_strcasecmp(*name, "GNOME") == 0 || g_ascii_strcasecmp(*name, "Phosh") == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/*
+ * GNOME's do-not-disturb switch, in a GNOME (or Phosh) session where its
+ * schema is installed. Elsewhere it does not count: a key left off in GNOME
+ * long ago must not hold reminders forever on another desktop.
+ */
+static void watch_gnome_banners(DbkNotifier *notifier) {
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsSchemaKey) key = NULL;
+
+  if (!gnome_like_session()) {
+    g_debug("Not a GNOME session: GNOME's do-not-disturb is not read");
+    return;
+  }
+  if (source)
+    schema = g_settings_schema_source_lookup(source, GNOME_NOTIFICATIONS_SCHEMA, TRUE);
+  if (!schema || !g_settings_schema_has_key(schema, GNOME_SHOW_BANNERS_KEY)) {
+    g_debug("No GSettings schema %s with %s: GNOME's do-not-disturb is not read",
+            GNOME_NOTIFICATIONS_SCHEMA, GNOME_SHOW_BANNERS_KEY);
+    return;
+  }
+  key = g_settings_schema_get_key(schema, GNOME_SHOW_BANNERS_KEY);
+  if (!g_variant_type_equal(g_settings_schema_key_get_value_type(key), G_VARIANT_TYPE_BOOLEAN))
+    return;
+
+  notifier->gnome_notifications = g_settings_new_full(schema, NULL, NULL);
+  /* Connected before the first read: GSettings reports changes only of keys read since. */
+  g_signal_connect(notifier->gnome_notifications, "changed::" GNOME_SHOW_BANNERS_KEY,
+                   G_CALLBACK(on_banners_changed), notifier);
+  notifier->banners_off =
+      !g_settings_get_boolean(notifier->gnome_notifications, GNOME_SHOW_BANNERS_KEY);
+  /* Reported as the starting state, not as a change. */
+  notifier->dnd = dnd_now(notifier, NULL);
+}
+
+/* ---- the server coming and going ---- */
+
 static void on_server_appeared(GDBusConnection *connection, const char *name, const char *owner,
                                gpointer user_data) {
   DbkNotifier *notifier = user_data;
 
   if (g_strcmp0(owner, notifier->owner) == 0)
     return;
+  /* Another owner, another server: nothing the old one said holds. */
+  forget_server(notifier);
   g_free(notifier->owner);
   notifier->owner = g_strdup(owner);
   refresh_server_name(notifier);
@@ -90,13 +385,12 @@ static void on_server_appeared(GDBusConnection *connection, const char *name, co
   if (notifier->reminder && notifier->reminder_awaits_owner) {
     /* The server our own Notify call started; it shows the reminder already. */
     notifier->reminder_awaits_owner = FALSE;
-    return;
+  } else {
+    /* Any id we hold came from an earlier server and means nothing to this one. */
+    drop_reminder(notifier);
+    notifier->announce_server = TRUE;
   }
-
-  /* Any id we hold came from an earlier server and means nothing to this one. */
-  drop_reminder(notifier);
-  if (notifier->listener.server_appeared)
-    notifier->listener.server_appeared(notifier->user_data);
+  read_server(notifier);
 }
 
 static void on_server_vanished(GDBusConnection *connection, const char *name, gpointer user_data) {
@@ -111,10 +405,13 @@ static void on_server_vanished(GDBusConnection *connection, const char *name, gp
     return;
   g_debug("Notification server %s (%s) left the bus", notifier->server_name ?: "?",
           notifier->owner);
+  forget_server(notifier);
   g_clear_pointer(&notifier->owner, g_free);
   g_clear_pointer(&notifier->server_name, g_free);
   /* The reminder went with it. */
   drop_reminder(notifier);
+  /* Its do-not-disturb went too. */
+  update_dnd(notifier);
 }
 
 DbkNotifier *dbk_notifier_new(GDBusConnection *session_bus, const DbkNotifierListener *listener,
@@ -129,6 +426,7 @@ DbkNotifier *dbk_notifier_new(GDBusConnection *session_bus, const DbkNotifierLis
     notify_init(APP_NAME);
     notifier->own_libnotify = TRUE;
   }
+  watch_gnome_banners(notifier);
 
   if (session_bus) {
     notifier->session_bus = g_object_ref(session_bus);
@@ -350,6 +648,10 @@ void dbk_notifier_free(DbkNotifier *notifier) {
   dbk_notifier_close(notifier);
   if (notifier->watch_id)
     g_bus_unwatch_name(notifier->watch_id);
+  forget_server(notifier);
+  if (notifier->gnome_notifications)
+    g_signal_handlers_disconnect_by_data(notifier->gnome_notifications, notifier);
+  g_clear_object(&notifier->gnome_notifications);
   g_clear_object(&notifier->session_bus);
   g_free(notifier->owner);
   g_free(notifier->server_name);
@@ -359,8 +661,8 @@ void dbk_notifier_free(DbkNotifier *notifier) {
 }
 
 gboolean dbk_notifier_dnd(DbkNotifier *notifier, const char **ret_why) {
-  /* Do-not-disturb detection is being written; until then: never. */
-  if (ret_why)
-    *ret_why = NULL;
-  return FALSE;
+  g_return_val_if_fail(notifier != NULL, FALSE);
+
+  /* Live rather than the last reported state: asked from within a report, it must agree. */
+  return dnd_now(notifier, ret_why);
 }
