@@ -18,6 +18,45 @@
  * input that came before the watch could see it. Asking also gives the true
  * start of idleness when a watch fired at once because the user was already
  * past the threshold (at start-up, or when the threshold was lowered).
+ *
+ * Idle inhibitors. An application keeping the screen awake (a video, a call)
+ * asks GNOME's session manager, org.gnome.SessionManager, for an idle
+ * inhibitor (Inhibit() flag 8); its InhibitedActions property is the OR of
+ * all inhibitors' flags. Mutter itself follows that property (seen in the
+ * source of mutter 43 and with mutter 43.8 run headless):
+ *  - while the idle flag is set, Mutter's idle watches do not fire, not even
+ *    ones added meanwhile; GetIdletime keeps counting from the last input,
+ *    and input still fires user-active watches;
+ *  - when InhibitedActions changes to a value without the idle flag, Mutter
+ *    restarts its idle count from that moment, without firing user-active
+ *    watches, so its idle watches fire one threshold after the change;
+ *  - when the session manager leaves the bus Mutter keeps the last value it
+ *    heard; a new owner's value is taken as a change.
+ * gnome-session does not touch Mutter's idle time; it only stops its own
+ * idle presence while inhibited. So the source follows InhibitedActions too
+ * (PropertiesChanged on /org/gnome/SessionManager, the same rules as Mutter),
+ * and [idle] inhibitors= means what it means on Wayland:
+ *  - count-as-present (the default): the user is present while idle is
+ *    inhibited. An idle report already made is followed by active(); no
+ *    idle is reported meanwhile (a watch that fired just before, or one of
+ *    an idle monitor that keeps its watches running, is set aside). No
+ *    call and no wake-up while inhibited. When the inhibitor goes, one
+ *    quiet check (CHECKING without a watch having fired) reads the idle
+ *    time, which catches a watch set aside; then the watches take over.
+ *    Idleness never counts from before the inhibitor went.
+ *  - ignore: real input idleness is measured. Mutter's idle watches are
+ *    stopped, so while idle is inhibited and the user is active the source
+ *    reads GetIdletime when idle time would reach the threshold if no input
+ *    came, and again when what is left would pass if input came meanwhile:
+ *    about one reading a threshold while typing, none while reported idle
+ *    (the user-active watch still works). Limitation: when the inhibitor ends
+ *    while the user is active, Mutter's idle count starts again from that
+ *    moment and the idle time before it is lost, so the next idle report
+ *    may come up to one threshold late and say idle since the inhibitor
+ *    ended. Idle already reported stays reported: Mutter's restart is not
+ *    input. (Any change of InhibitedActions to a value without the idle
+ *    flag, such as a logout inhibitor coming or going while no idle one is
+ *    held, restarts Mutter's count the same way, whatever the setting.)
  */
 #include "idle-source.h"
 
@@ -27,8 +66,21 @@
 #define MUTTER_PATH "/org/gnome/Mutter/IdleMonitor/Core"
 #define MUTTER_IFACE "org.gnome.Mutter.IdleMonitor"
 
+#define SESSION_NAME "org.gnome.SessionManager"
+#define SESSION_PATH "/org/gnome/SessionManager"
+#define SESSION_IFACE "org.gnome.SessionManager"
+/* Inhibit()'s flag for idle, in InhibitedActions. */
+#define SESSION_INHIBIT_IDLE 8u
+
 /* new() may block on the probe, but only briefly (idle-source.h). */
 #define PROBE_TIMEOUT_MS 1000
+
+/*
+ * Reading the idle time while idle is inhibited: a little after it would
+ * reach the threshold, so that Mutter's millisecond count, taken on another
+ * clock, is surely there.
+ */
+#define READ_SLACK_MS 10
 
 typedef enum {
   STATE_ACTIVE,   /* the idle watch tells when idle time reaches the threshold */
@@ -59,6 +111,7 @@ struct DbkIdleSource {
   DbkIdleListener listener;
   void *user_data;
   DbkUsec threshold;
+  gboolean ignore_inhibitors; /* [idle] inhibitors=ignore */
 
   GCancellable *check_cancellable; /* CHECKING's GetIdletime */
   guint name_watch_id;
@@ -79,12 +132,25 @@ struct DbkIdleSource {
   State state;
   DbkUsec check_threshold; /* CHECKING: the threshold of the watch that fired */
   DbkUsec check_since;     /* CHECKING: idle since, as far as the watch tells */
+  gboolean check_quiet;    /* CHECKING after an inhibitor went: no watch fired */
   Reported reported;
   gboolean lost;
+
+  /* GNOME's session manager, followed for its idle inhibitors. */
+  char *session_owner; /* its unique name; NULL while it is not on the bus */
+  guint session_watch_id;
+  guint session_changed_subscription_id;
+  GCancellable *session_cancellable; /* reading a new owner's InhibitedActions */
+  gboolean inhibited;                /* idle inhibited, as Mutter last heard */
+  DbkUsec present_until;             /* count-as-present: when the last inhibitor went */
+  /* ignore: reading the idle time while Mutter's idle watches are stopped */
+  guint read_timeout_id;
+  GCancellable *read_cancellable;
 };
 
 static void add_idle_watch(DbkIdleSource *self);
 static void user_active(DbkIdleSource *self);
+static void read_idletime(DbkIdleSource *self);
 
 /* Mutter counts milliseconds; rounding up keeps the watch from firing early. */
 static guint64 threshold_to_ms(DbkUsec threshold) {
@@ -93,9 +159,23 @@ static guint64 threshold_to_ms(DbkUsec threshold) {
   return CLAMP(ms, 1, G_MAXUINT32);
 }
 
+static DbkUsec ms_to_usec(guint64 ms) {
+  return ms > G_MAXUINT64 / 1000 ? G_MAXUINT64 : ms * 1000;
+}
+
 /* `now` − `ago`, kept > 0 as the engine wants its times. */
 static DbkUsec usec_before(DbkUsec now, DbkUsec ago) {
   return ago < now ? now - ago : 1;
+}
+
+/* count-as-present, and an inhibitor held: the user is there. */
+static gboolean held_present(const DbkIdleSource *self) {
+  return self->inhibited && !self->ignore_inhibitors;
+}
+
+/* ignore, and an inhibitor held: Mutter's idle watches are stopped. */
+static gboolean watches_stopped(const DbkIdleSource *self) {
+  return self->inhibited && self->ignore_inhibitors;
 }
 
 static void remove_watch(GDBusConnection *bus, const char *owner, guint32 id) {
@@ -142,6 +222,9 @@ static gboolean take_early_fired(DbkIdleSource *self, guint32 id) {
 static void emit_idle(DbkIdleSource *self, DbkUsec since) {
   if (self->reported == REPORTED_IDLE)
     return;
+  /* count-as-present: the user was there while the inhibitor was held. */
+  if (!self->ignore_inhibitors && since < self->present_until)
+    since = self->present_until;
   self->reported = REPORTED_IDLE;
   self->listener.idle(self->user_data, since);
 }
@@ -153,6 +236,37 @@ static void emit_active(DbkIdleSource *self) {
   self->listener.active(self->user_data);
 }
 
+/* ---- reading the idle time while idle is inhibited (ignore) ---- */
+
+static void stop_reading(DbkIdleSource *self) {
+  g_clear_handle_id(&self->read_timeout_id, g_source_remove);
+  g_cancellable_cancel(self->read_cancellable);
+  g_clear_object(&self->read_cancellable);
+}
+
+static gboolean on_read_timeout(gpointer data) {
+  DbkIdleSource *self = data;
+
+  self->read_timeout_id = 0;
+  read_idletime(self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Reads the idle time again once `left` more of it would reach the threshold. */
+static void read_idletime_later(DbkIdleSource *self, DbkUsec left) {
+  guint64 ms = threshold_to_ms(left) + READ_SLACK_MS;
+
+  stop_reading(self);
+  self->read_timeout_id = g_timeout_add((guint)MIN(ms, G_MAXUINT), on_read_timeout, self);
+}
+
+/* Now ACTIVE, `idle` after the last input (as far as known). */
+static void enter_active(DbkIdleSource *self, DbkUsec idle) {
+  self->state = STATE_ACTIVE;
+  if (watches_stopped(self))
+    read_idletime_later(self, idle < self->threshold ? self->threshold - idle : 0);
+}
+
 /* Once; the last thing any callback does, as the daemon may free us in it. */
 static void report_lost(DbkIdleSource *self, const char *why) {
   if (self->lost)
@@ -160,6 +274,8 @@ static void report_lost(DbkIdleSource *self, const char *why) {
   self->lost = TRUE;
   g_clear_handle_id(&self->initial_report_id, g_source_remove);
   g_cancellable_cancel(self->check_cancellable);
+  g_cancellable_cancel(self->session_cancellable);
+  stop_reading(self);
   self->listener.lost(self->user_data, why);
 }
 
@@ -206,7 +322,7 @@ static void on_active_watch_added(GObject *source, GAsyncResult *result, gpointe
     return;
   }
   if (self->state == STATE_ACTIVE) {
-    /* The check already saw the user back: the watch is not needed. */
+    /* The check already saw the user back, or an inhibitor holds them present. */
     remove_watch(self->bus, self->owner, id);
     return;
   }
@@ -243,8 +359,16 @@ static void on_check_idletime(GObject *source, GAsyncResult *result, gpointer da
     return;
 
   if (reply == NULL) {
-    /* The watch did fire: trust it. A monitor that has gone is noticed by the name watch. */
+    /* A monitor that has gone is noticed by the name watch. */
     g_debug("mutter: GetIdletime failed: %s", error->message);
+    if (self->check_quiet) {
+      /* No watch fired: the idle watch tells in time. */
+      enter_active(self, 0);
+      remove_watch(self->bus, self->owner, self->active_watch);
+      self->active_watch = 0;
+      return;
+    }
+    /* The watch did fire: trust it. */
     self->state = STATE_IDLE;
     emit_idle(self, self->check_since);
     return;
@@ -252,7 +376,7 @@ static void on_check_idletime(GObject *source, GAsyncResult *result, gpointer da
 
   now = dbk_now();
   g_variant_get(reply, "(t)", &ms);
-  idle = ms > G_MAXUINT64 / 1000 ? G_MAXUINT64 : ms * 1000;
+  idle = ms_to_usec(ms);
   if (idle >= self->check_threshold) {
     self->state = STATE_IDLE;
     emit_idle(self, usec_before(now, idle));
@@ -261,20 +385,24 @@ static void on_check_idletime(GObject *source, GAsyncResult *result, gpointer da
 
   /*
    * Input came after the watch fired, maybe before the user-active watch
-   * was in place: the user was away and is back already.
+   * was in place: the user was away and is back already. After an
+   * inhibitor went no watch fired: nothing happened.
    */
-  self->state = STATE_ACTIVE;
+  enter_active(self, idle);
   remove_watch(self->bus, self->owner, self->active_watch);
   self->active_watch = 0;
-  emit_idle(self, self->check_since);
+  if (!self->check_quiet)
+    emit_idle(self, self->check_since);
   emit_active(self);
 }
 
 /* Idleness reached the threshold, as far as the watch tells: make sure. */
 static void start_check(DbkIdleSource *self, DbkUsec since) {
+  stop_reading(self);
   self->state = STATE_CHECKING;
   self->check_threshold = self->threshold;
   self->check_since = since;
+  self->check_quiet = FALSE;
   /* The watch first: calls are answered in order, so it is in place before the reading. */
   add_active_watch(self);
   g_clear_object(&self->check_cancellable);
@@ -284,9 +412,53 @@ static void start_check(DbkIdleSource *self, DbkUsec since) {
                          on_check_idletime, self);
 }
 
+static void on_read_idletime(GObject *source, GAsyncResult *result, gpointer data) {
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply =
+      g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
+  DbkIdleSource *self = data;
+  guint64 ms;
+  DbkUsec idle;
+
+  /* Cancelled: the source is gone, or the inhibitor, or the reading is overtaken. */
+  if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object(&self->read_cancellable);
+  if (self->lost || self->state != STATE_ACTIVE || !watches_stopped(self))
+    return;
+
+  if (reply == NULL) {
+    /* A monitor that has gone is noticed by the name watch; else try again later. */
+    g_debug("mutter: GetIdletime failed: %s", error->message);
+    read_idletime_later(self, self->threshold);
+    return;
+  }
+  g_variant_get(reply, "(t)", &ms);
+  idle = ms_to_usec(ms);
+  if (idle >= self->threshold)
+    start_check(self, usec_before(dbk_now(), idle));
+  else
+    read_idletime_later(self, self->threshold - idle);
+}
+
+/* ignore, idle inhibited, ACTIVE: how far is idle time from the threshold? */
+static void read_idletime(DbkIdleSource *self) {
+  stop_reading(self);
+  self->read_cancellable = g_cancellable_new();
+  g_dbus_connection_call(self->bus, self->owner, MUTTER_PATH, MUTTER_IFACE, "GetIdletime", NULL,
+                         G_VARIANT_TYPE("(t)"), G_DBUS_CALL_FLAGS_NONE, -1, self->read_cancellable,
+                         on_read_idletime, self);
+}
+
 static void idle_watch_fired(DbkIdleSource *self) {
   /* While CHECKING or IDLE it tells nothing new (it fires at once when added past it). */
   if (self->state != STATE_ACTIVE)
+    return;
+  /*
+   * Fired just before an inhibitor came (Mutter stops its watches while one
+   * is held), or by an idle monitor that keeps them running: present.
+   */
+  if (held_present(self))
     return;
   start_check(self, usec_before(dbk_now(), self->threshold));
 }
@@ -294,15 +466,16 @@ static void idle_watch_fired(DbkIdleSource *self) {
 static void user_active(DbkIdleSource *self) {
   switch (self->state) {
   case STATE_IDLE:
-    self->state = STATE_ACTIVE;
+    enter_active(self, 0);
     emit_active(self);
     break;
   case STATE_CHECKING:
     /* Input before the check's answer: away, and back already. */
-    self->state = STATE_ACTIVE;
+    enter_active(self, 0);
     g_cancellable_cancel(self->check_cancellable);
     g_clear_object(&self->check_cancellable);
-    emit_idle(self, self->check_since);
+    if (!self->check_quiet)
+      emit_idle(self, self->check_since);
     emit_active(self);
     break;
   case STATE_ACTIVE:
@@ -396,6 +569,155 @@ static void on_name_vanished(GDBusConnection *bus, const char *name, gpointer da
   report_lost(data, MUTTER_NAME " left the session bus");
 }
 
+/* ---- GNOME's session manager and its idle inhibitors ---- */
+
+/* count-as-present and an inhibitor came: the user is there, whatever the watches said. */
+static void hold_present(DbkIdleSource *self) {
+  switch (self->state) {
+  case STATE_CHECKING:
+    /* Idle past the threshold until now, as far as the watch tells. */
+    g_cancellable_cancel(self->check_cancellable);
+    g_clear_object(&self->check_cancellable);
+    if (!self->check_quiet)
+      emit_idle(self, self->check_since);
+    G_GNUC_FALLTHROUGH;
+  case STATE_IDLE:
+    /* An active watch on its way is removed when its answer finds us ACTIVE. */
+    remove_watch(self->bus, self->owner, self->active_watch);
+    self->active_watch = 0;
+    self->state = STATE_ACTIVE;
+    break;
+  case STATE_ACTIVE:
+    break;
+  }
+  /* Also the first report, when none was made yet. */
+  emit_active(self);
+}
+
+/* What InhibitedActions says of idle, as Mutter takes it. */
+static void set_inhibited(DbkIdleSource *self, guint32 inhibited_actions) {
+  gboolean inhibited = (inhibited_actions & SESSION_INHIBIT_IDLE) != 0;
+
+  if (inhibited == self->inhibited)
+    return;
+  self->inhibited = inhibited;
+  g_debug("mutter: idle %s", inhibited ? "inhibited" : "no longer inhibited");
+  if (self->ignore_inhibitors) {
+    if (!inhibited)
+      /* Mutter's watches take over (with its idle count started anew). */
+      stop_reading(self);
+    else if (self->state == STATE_ACTIVE)
+      read_idletime(self);
+    /* CHECKING and IDLE go on as they are: the check reads, the active watch fires. */
+    return;
+  }
+  if (inhibited) {
+    hold_present(self);
+    return;
+  }
+  /*
+   * The watches take over. Mutter restarts its idle count now and its idle
+   * watch fires one threshold later; but the watch may have fired already
+   * while the inhibitor was held (or the monitor may not restart its
+   * count), so read the idle time: past the threshold, the user is idle
+   * since now.
+   */
+  self->present_until = dbk_now();
+  if (self->state == STATE_ACTIVE) {
+    start_check(self, self->present_until);
+    self->check_quiet = TRUE;
+  }
+}
+
+static void on_session_properties_changed(GDBusConnection *bus, const char *sender,
+                                          const char *path, const char *iface, const char *signal,
+                                          GVariant *params, gpointer data) {
+  DbkIdleSource *self = data;
+  g_autoptr(GVariant) changed = NULL;
+  const char *changed_iface;
+  guint32 inhibited_actions;
+
+  if (self->lost || !g_variant_is_of_type(params, G_VARIANT_TYPE("(sa{sv}as)")))
+    return;
+  g_variant_get(params, "(&s@a{sv}@as)", &changed_iface, &changed, NULL);
+  if (strcmp(changed_iface, SESSION_IFACE) != 0)
+    return;
+  /* Only a new value counts: Mutter too takes no notice of an invalidation. */
+  if (g_variant_lookup(changed, "InhibitedActions", "u", &inhibited_actions))
+    set_inhibited(self, inhibited_actions);
+}
+
+/* Signals from `owner` only: the session manager's unique name. */
+static void follow_session_owner(DbkIdleSource *self, const char *owner) {
+  if (self->session_changed_subscription_id != 0)
+    g_dbus_connection_signal_unsubscribe(self->bus, self->session_changed_subscription_id);
+  self->session_changed_subscription_id = 0;
+  g_cancellable_cancel(self->session_cancellable);
+  g_clear_object(&self->session_cancellable);
+  g_free(self->session_owner);
+  self->session_owner = g_strdup(owner);
+  if (owner == NULL)
+    return;
+  self->session_changed_subscription_id = g_dbus_connection_signal_subscribe(
+      self->bus, owner, "org.freedesktop.DBus.Properties", "PropertiesChanged", SESSION_PATH,
+      SESSION_IFACE, G_DBUS_SIGNAL_FLAGS_NONE, on_session_properties_changed, self, NULL);
+}
+
+static gboolean inhibited_actions_from_reply(GVariant *reply, guint32 *ret_inhibited_actions) {
+  g_autoptr(GVariant) value = NULL;
+
+  g_variant_get(reply, "(v)", &value);
+  if (!g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32))
+    return FALSE;
+  *ret_inhibited_actions = g_variant_get_uint32(value);
+  return TRUE;
+}
+
+static void on_session_inhibited_actions(GObject *source, GAsyncResult *result, gpointer data) {
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply =
+      g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
+  DbkIdleSource *self = data;
+  guint32 inhibited_actions;
+
+  /* Cancelled: the source is gone, or so is this owner. */
+  if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object(&self->session_cancellable);
+  if (self->lost)
+    return;
+  if (reply == NULL) {
+    g_debug("mutter: cannot read " SESSION_NAME "'s InhibitedActions: %s", error->message);
+    return;
+  }
+  if (inhibited_actions_from_reply(reply, &inhibited_actions))
+    set_inhibited(self, inhibited_actions);
+}
+
+static void on_session_appeared(GDBusConnection *bus, const char *name, const char *name_owner,
+                                gpointer data) {
+  DbkIdleSource *self = data;
+
+  /* The owner new() already read. */
+  if (self->lost || g_strcmp0(name_owner, self->session_owner) == 0)
+    return;
+  /* A new session manager: Mutter takes its InhibitedActions as a change. */
+  follow_session_owner(self, name_owner);
+  self->session_cancellable = g_cancellable_new();
+  g_dbus_connection_call(self->bus, name_owner, SESSION_PATH, "org.freedesktop.DBus.Properties",
+                         "Get", g_variant_new("(ss)", SESSION_IFACE, "InhibitedActions"),
+                         G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
+                         self->session_cancellable, on_session_inhibited_actions, self);
+}
+
+static void on_session_vanished(GDBusConnection *bus, const char *name, gpointer data) {
+  DbkIdleSource *self = data;
+
+  /* Mutter keeps the last value it heard (its watches stay stopped), and so do we. */
+  if (self->session_owner != NULL)
+    follow_session_owner(self, NULL);
+}
+
 static GVariant *probe_call(GDBusConnection *bus, const char *dest, const char *path,
                             const char *iface, const char *method, GVariant *args,
                             const char *reply_type, GError **error) {
@@ -404,13 +726,48 @@ static GVariant *probe_call(GDBusConnection *bus, const char *dest, const char *
                                      PROBE_TIMEOUT_MS, NULL, error);
 }
 
+/*
+ * Whether idle is inhibited now; then follows the session manager from the
+ * main loop. Without one on the bus nothing is inhibited, as for Mutter.
+ */
+static void probe_session_manager(DbkIdleSource *self) {
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *owner = NULL;
+  guint32 inhibited_actions;
+
+  reply =
+      probe_call(self->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                 "GetNameOwner", g_variant_new("(s)", SESSION_NAME), "(s)", &error);
+  if (reply != NULL) {
+    g_variant_get(reply, "(s)", &owner);
+    g_clear_pointer(&reply, g_variant_unref);
+    /* Before reading, so that no change is missed. */
+    follow_session_owner(self, owner);
+    reply = probe_call(self->bus, owner, SESSION_PATH, "org.freedesktop.DBus.Properties", "Get",
+                       g_variant_new("(ss)", SESSION_IFACE, "InhibitedActions"), "(v)", &error);
+    if (reply != NULL && inhibited_actions_from_reply(reply, &inhibited_actions))
+      self->inhibited = (inhibited_actions & SESSION_INHIBIT_IDLE) != 0;
+    else if (reply == NULL)
+      g_debug("mutter: cannot read " SESSION_NAME "'s InhibitedActions: %s", error->message);
+  } else if (!g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)) {
+    g_debug("mutter: cannot look for " SESSION_NAME ": %s", error->message);
+  }
+  if (self->inhibited)
+    g_debug("mutter: idle inhibited");
+
+  self->session_watch_id =
+      g_bus_watch_name_on_connection(self->bus, SESSION_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                     on_session_appeared, on_session_vanished, self, NULL);
+}
+
 static void mutter_free(DbkIdleSource *self);
 
 /*
  * Works when org.gnome.Mutter.IdleMonitor has an owner that answers
  * GetIdletime and accepts an idle watch at the threshold. The first report
  * follows from the main loop: active(), or idle(since) when the user is
- * already idle past the threshold.
+ * already idle past the threshold and no inhibitor holds them present.
  */
 static DbkIdleSource *mutter_new(const DbkIdleContext *ctx, const DbkIdleListener *listener,
                                  void *user_data, GError **error) {
@@ -446,6 +803,7 @@ static DbkIdleSource *mutter_new(const DbkIdleContext *ctx, const DbkIdleListene
   self->listener = *listener;
   self->user_data = user_data;
   self->threshold = threshold;
+  self->ignore_inhibitors = ctx->ignore_inhibitors;
   self->state = STATE_ACTIVE;
 
   /* Before the first watch exists, so that none of its signals is missed. */
@@ -463,7 +821,7 @@ static DbkIdleSource *mutter_new(const DbkIdleContext *ctx, const DbkIdleListene
   }
   g_variant_get(reply, "(t)", &ms);
   g_clear_pointer(&reply, g_variant_unref);
-  idle = ms > G_MAXUINT64 / 1000 ? G_MAXUINT64 : ms * 1000;
+  idle = ms_to_usec(ms);
 
   reply = probe_call(self->bus, self->owner, MUTTER_PATH, MUTTER_IFACE, "AddIdleWatch",
                      g_variant_new("(t)", threshold_to_ms(threshold)), "(u)", &local_error);
@@ -480,13 +838,19 @@ static DbkIdleSource *mutter_new(const DbkIdleContext *ctx, const DbkIdleListene
   self->name_watch_id =
       g_bus_watch_name_on_connection(self->bus, MUTTER_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
                                      on_name_appeared, on_name_vanished, self, NULL);
+  probe_session_manager(self);
 
   /*
-   * Already past the threshold: the new watch fires at once, but only the
-   * idle time says since when, so check now (reported from the main loop).
+   * Already past the threshold: the new watch fires at once (unless idle is
+   * inhibited), but only the idle time says since when, so check now
+   * (reported from the main loop). Held present, the first report is active().
    */
-  if (idle >= threshold)
-    start_check(self, usec_before(dbk_now(), idle));
+  if (!held_present(self)) {
+    if (idle >= threshold)
+      start_check(self, usec_before(dbk_now(), idle));
+    else if (watches_stopped(self))
+      read_idletime_later(self, threshold - idle);
+  }
   self->initial_report_id = g_idle_add_full(G_PRIORITY_DEFAULT, initial_report, self, NULL);
   return self;
 }
@@ -500,6 +864,9 @@ static void mutter_set_threshold(DbkIdleSource *self, DbkUsec threshold) {
   if (self == NULL || self->lost || threshold == self->threshold)
     return;
   self->threshold = threshold;
+  /* The idle watch cannot tell while idle is inhibited: read the idle time again. */
+  if (watches_stopped(self) && self->state == STATE_ACTIVE)
+    read_idletime(self);
   if (self->idle_add != NULL) {
     self->threshold_changed = TRUE;
     return;
@@ -523,6 +890,9 @@ static void mutter_free(DbkIdleSource *self) {
   if (self->fired_subscription_id != 0)
     g_dbus_connection_signal_unsubscribe(self->bus, self->fired_subscription_id);
   g_clear_handle_id(&self->name_watch_id, g_bus_unwatch_name);
+  g_clear_handle_id(&self->session_watch_id, g_bus_unwatch_name);
+  follow_session_owner(self, NULL);
+  stop_reading(self);
   remove_watch(self->bus, self->owner, self->idle_watch);
   remove_watch(self->bus, self->owner, self->active_watch);
   g_clear_object(&self->check_cancellable);
@@ -536,4 +906,5 @@ const DbkIdleSourceOps dbk_idle_source_mutter = {
     .new = mutter_new,
     .set_threshold = mutter_set_threshold,
     .free = mutter_free,
+    .session_bus_name = MUTTER_NAME,
 };
