@@ -825,12 +825,15 @@ def main():
     result = prog.result
     elapsed = time.monotonic() - start
     skipped = len(result.skipped)
+    # A skip raised in setUpClass is listed without being counted as run.
+    skipped_run = sum(1 for test, _ in result.skipped if isinstance(test, unittest.TestCase))
     bad = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    passed = result.testsRun - bad - skipped_run
     log(f'{os.path.basename(sys.argv[0])}: {result.testsRun} run, '
-        f'{result.testsRun - bad - skipped} passed, {len(result.failures)} failed, '
+        f'{passed} passed, {len(result.failures)} failed, '
         f'{len(result.errors)} errors, {skipped} skipped in {elapsed:.1f} s')
     if bad:
         sys.exit(1)
-    if result.testsRun and skipped == result.testsRun:
+    if passed == 0 and skipped:
         sys.exit(SKIP_EXIT)
     sys.exit(0)
