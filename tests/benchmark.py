@@ -70,7 +70,10 @@ def pss_kib(pid):
     return 0
 
 
-class Bench(DeskbreakTestCase):
+import test_mutter  # noqa: E402
+
+
+class Bench(test_mutter.MutterHelpers, DeskbreakTestCase):
     minutes = 5.0
 
     def measure(self, label, user_input=None):
@@ -109,6 +112,17 @@ class Bench(DeskbreakTestCase):
         self.start_mutter_mock()
         self.start_daemon(source='mutter', **self.daemon_config())
         self.run_source('mutter-mock', self.user_input)
+
+    def test_mutter(self):
+        problem = test_mutter.mutter_problem()
+        if problem:
+            self.skipTest(f'real Mutter cannot start here: {problem}')
+        self.start_notify_mock()
+        self.start_session_manager()
+        self.start_real_mutter()
+        self.user_input()
+        self.start_daemon(source='mutter', **self.daemon_config())
+        self.run_source('mutter', self.user_input)
 
     def test_x11(self):
         import test_x11
@@ -161,7 +175,7 @@ def main():
     args = parser.parse_args()
     Bench.minutes = args.minutes
     import unittest
-    names = args.what or ['mutter_mock', 'x11', 'status', 'reminder', 'memory']
+    names = args.what or ['mutter', 'x11', 'status', 'reminder', 'memory']
     suite = unittest.TestSuite(Bench(f'test_{n.replace("-", "_")}') for n in names)
     result = unittest.TextTestRunner(verbosity=1, stream=sys.stderr).run(suite)
     print('\n'.join(['', f'== deskbreak figures ({args.minutes:g} min phases) =='] + results))
