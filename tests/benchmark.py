@@ -5,7 +5,7 @@
     dbus-run-session --config-file=tests/session.conf -- \\
         /usr/bin/python3 tests/benchmark.py [--minutes N] [WHAT ...]
 
-WHAT is any of: mutter-mock, mutter, x11, wayland (the event-driven idle
+WHAT is any of: mutter, wayland, x11, mutter-mock (the event-driven idle
 sources: the daemon's wakeups and CPU per minute over N idle minutes and N
 active minutes, input every 5 s), status (`deskbreak status` wall time),
 reminder (how late a reminder comes after its due time), memory (PSS after
@@ -31,6 +31,7 @@ os.environ.setdefault('DESKBREAKD', os.path.join(BUILD, 'daemon', 'deskbreakd'))
 os.environ.setdefault('DESKBREAK', os.path.join(BUILD, 'cli', 'deskbreak'))
 os.environ.setdefault('MOCK_MUTTER', os.path.join(HERE, 'mock-mutter.py'))
 os.environ.setdefault('DESKBREAK_SOURCE_DIR', os.path.dirname(HERE))
+os.environ.setdefault('WL_ACTIVITY', os.path.join(BUILD, 'tests', 'wayland', 'wl-activity'))
 
 import dbktest  # noqa: E402
 from dbktest import SEC, DeskbreakTestCase  # noqa: E402
@@ -40,14 +41,15 @@ results = []
 
 
 def report(what, figure):
-    line = f'{what:<44} {figure}'
+    line = f'{what:<52} {figure}'
     results.append(line)
     print(line, flush=True)
 
 
 def thread_counters(pid):
-    """(context switches, CPU ns) summed over the process's threads."""
-    switches = cpu = 0
+    """(context switches of all threads, voluntary ones of the main thread —
+    its wake-ups —, CPU ns of all threads)."""
+    switches = main = cpu = 0
     task_dir = f'/proc/{pid}/task'
     for tid in os.listdir(task_dir):
         try:
@@ -55,11 +57,13 @@ def thread_counters(pid):
                 for line in f:
                     if line.startswith(('voluntary_ctxt_switches', 'nonvoluntary_ctxt_switches')):
                         switches += int(line.split()[1])
+                        if tid == str(pid) and line.startswith('voluntary'):
+                            main += int(line.split()[1])
             with open(f'{task_dir}/{tid}/schedstat') as f:
                 cpu += int(f.read().split()[0])
         except FileNotFoundError:
             pass  # a thread that ended meanwhile
-    return switches, cpu
+    return switches, main, cpu
 
 
 def pss_kib(pid):
@@ -69,6 +73,8 @@ def pss_kib(pid):
                 return int(line.split()[1])
     return 0
 
+
+import unittest  # noqa: E402
 
 import test_mutter  # noqa: E402
 
@@ -81,16 +87,17 @@ class Bench(test_mutter.MutterHelpers, DeskbreakTestCase):
         `user_input` called every INPUT_EVERY s (None: hands off)."""
         pid = self.daemon.pid
         self.settle(2)  # the start-up's own work is not the steady state
-        s0, c0 = thread_counters(pid)
+        s0, m0, c0 = thread_counters(pid)
         t0 = time.monotonic()
         end = t0 + self.minutes * 60
         while time.monotonic() < end:
             if user_input:
                 user_input()
             self.settle(min(INPUT_EVERY, max(0.0, end - time.monotonic())))
-        s1, c1 = thread_counters(pid)
+        s1, m1, c1 = thread_counters(pid)
         minutes = (time.monotonic() - t0) / 60
-        report(f'{label}: wakeups/min', f'{(s1 - s0) / minutes:.2f}')
+        report(f'{label}: main-thread wakeups/min', f'{(m1 - m0) / minutes:.2f}')
+        report(f'{label}: context switches/min, all threads', f'{(s1 - s0) / minutes:.2f}')
         report(f'{label}: CPU ms/min', f'{(c1 - c0) / 1e6 / minutes:.3f}')
 
     def run_source(self, name, user_input):
@@ -134,6 +141,28 @@ class Bench(test_mutter.MutterHelpers, DeskbreakTestCase):
         self.start_daemon(env=x.env(), source='x11', **self.daemon_config())
         self.run_source('x11', x.key)
 
+    def test_wayland(self):
+        import test_wayland
+        kwin = test_wayland.WaylandTest
+        try:
+            kwin._set_up_kwin()
+        except unittest.SkipTest as e:
+            self.skipTest(str(e))
+        self.addCleanup(kwin.tearDownClass)
+        # Borrow the KWin helpers of the wayland tests.
+        self.kwin = kwin.kwin
+        self._wait_kwin_ready = kwin._wait_kwin_ready
+        self.start_notify_mock()
+        kwin.start_kwin(self)
+        env = self.base_env(WAYLAND_DISPLAY=test_wayland.SOCKET)
+
+        def user_input():
+            subprocess.run([test_wayland.WL_ACTIVITY], env=env, check=True,
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        user_input()
+        self.start_daemon(source='wayland', env=env, **self.daemon_config())
+        self.run_source('wayland', user_input)
+
     def test_status(self):
         self.start_notify_mock()
         self.start_daemon()
@@ -174,8 +203,7 @@ def main():
     parser.add_argument('what', nargs='*')
     args = parser.parse_args()
     Bench.minutes = args.minutes
-    import unittest
-    names = args.what or ['mutter', 'x11', 'status', 'reminder', 'memory']
+    names = args.what or ['mutter', 'wayland', 'x11', 'status', 'reminder', 'memory']
     suite = unittest.TestSuite(Bench(f'test_{n.replace("-", "_")}') for n in names)
     result = unittest.TextTestRunner(verbosity=1, stream=sys.stderr).run(suite)
     print('\n'.join(['', f'== deskbreak figures ({args.minutes:g} min phases) =='] + results))
