@@ -32,6 +32,7 @@
 #include <libnotify/notify.h>
 
 #include "duration.h"
+#include "reminder-text.h"
 
 #define NOTIFICATIONS_BUS_NAME "org.freedesktop.Notifications"
 #define APP_NAME "deskbreak"
@@ -59,7 +60,6 @@
 #define ACTION_SNOOZE "snooze"
 #define ACTION_SKIP "skip"
 
-#define NO_ACTIONS_HINT "Run `deskbreak break` when done, or `deskbreak snooze`."
 
 struct DbkNotifier {
   GDBusConnection *session_bus;
@@ -441,49 +441,11 @@ static gboolean caps_contain(GList *caps, const char *cap) {
   return g_list_find_custom(caps, cap, (GCompareFunc)g_strcmp0) != NULL;
 }
 
-static char *reminder_summary(const DbkStretch *stretch, unsigned times_shown) {
-  if (times_shown >= 2)
-    return g_strdup_printf("Still sitting — %s", stretch->title);
-  return g_strdup_printf("Time to stretch: %s", stretch->title);
-}
-
-/*
- * The stretch as text: numbered steps, then how long to hold, then the
- * safety line, each ending with `separator`.
- */
-static void append_stretch(GString *out, const DbkStretch *stretch, const char *separator) {
-  for (size_t i = 0; i < DBK_STRETCH_STEPS_MAX && stretch->steps[i]; i++)
-    g_string_append_printf(out, "%zu. %s%s", i + 1, stretch->steps[i], separator);
-  g_string_append_printf(out, "%s%s", stretch->hold, separator);
-  if (stretch->safety)
-    g_string_append_printf(out, "%s%s", stretch->safety, separator);
-}
-
-static char *reminder_body(const DbkStretch *stretch, gboolean markup, gboolean with_commands) {
-  g_autoptr(GString) body = g_string_new(NULL);
-
-  append_stretch(body, stretch, "\n");
-  /* Without buttons the user needs another way to answer. */
-  if (with_commands)
-    g_string_append(body, NO_ACTIONS_HINT);
-  else if (body->len > 0)
-    g_string_truncate(body, body->len - 1);
-
-  /*
-   * A server with body-markup reads the body as a small markup language,
-   * where a stray '&' or '<' breaks the whole text; one without it shows
-   * every character as it is (dunst), so escaping there would show "&amp;".
-   */
-  if (markup)
-    return g_markup_escape_text(body->str, -1);
-  return g_string_free(g_steal_pointer(&body), FALSE);
-}
-
 /* The reminder that could not go on screen goes to stderr, the journal under systemd. */
 static void log_unshown(const char *why, const char *summary, const DbkStretch *stretch) {
   g_autoptr(GString) text = g_string_new(NULL);
 
-  append_stretch(text, stretch, " ");
+  dbk_reminder_append_stretch(text, stretch, " ");
   if (text->len > 0)
     g_string_truncate(text, text->len - 1);
   g_message("%s; reminder: %s - %s", why, summary, text->str);
@@ -546,7 +508,7 @@ gboolean dbk_notifier_show(DbkNotifier *notifier, const DbkStretch *stretch, uns
   g_return_val_if_fail(notifier != NULL, FALSE);
   g_return_val_if_fail(stretch != NULL, FALSE);
 
-  summary = reminder_summary(stretch, times_shown);
+  summary = dbk_reminder_summary(stretch, times_shown);
 
   /*
    * Asking for the server's information first finds out, without libnotify
@@ -565,7 +527,7 @@ gboolean dbk_notifier_show(DbkNotifier *notifier, const DbkStretch *stretch, uns
   markup = caps_contain(caps, "body-markup");
   g_list_free_full(caps, g_free);
 
-  body = reminder_body(stretch, markup, !actions);
+  body = dbk_reminder_body(stretch, markup, !actions);
 
   if (!notifier->reminder) {
     notifier->reminder = notify_notification_new(summary, body, APP_ICON);
