@@ -101,6 +101,26 @@ static void present_reminder(DbkDaemon *d) {
   dbk_daemon1_emit_reminder_shown(d->service, d->due_stretch->id, times_shown);
 }
 
+/* The rotation's place survives a restart, so no stretch comes twice in a row. */
+static void save_state(DbkDaemon *d) {
+  DbkSavedState state = {.rotation_pos = d->rotation_pos, .last_stretch = d->last_stretch_id};
+  g_autoptr(GError) error = NULL;
+  if (!dbk_saved_state_save(d->state_path, &state, &error))
+    g_warning("Cannot save %s: %s, ignoring", d->state_path, error->message);
+}
+
+static void load_state(DbkDaemon *d) {
+  DbkSavedState state;
+  g_autofree char *warning = NULL;
+  d->state_path = dbk_saved_state_path();
+  dbk_saved_state_load(d->state_path, &state, &warning);
+  if (warning)
+    g_warning("%s", warning);
+  d->rotation_pos = state.rotation_pos % g_strv_length(d->config->stretches);
+  d->last_stretch_id = g_steal_pointer(&state.last_stretch);
+  dbk_saved_state_clear(&state);
+}
+
 static void show_reminder(DbkDaemon *d, unsigned times_shown) {
   if (times_shown <= 1 || !d->due_stretch) {
     guint i = upcoming_index(d);
@@ -110,6 +130,7 @@ static void show_reminder(DbkDaemon *d, unsigned times_shown) {
     g_free(d->last_stretch_id);
     d->last_stretch_id = g_strdup(d->due_stretch->id);
     today(d)->reminders++;
+    save_state(d);
   }
   present_reminder(d);
 }
@@ -598,6 +619,7 @@ gboolean dbk_daemon_init(DbkDaemon *d, const DbkDaemonOptions *options, GError *
     return FALSE;
   g_signal_connect(d->session_bus, "closed", G_CALLBACK(on_session_bus_closed), d);
   init_config(d);
+  load_state(d);
   DbkTimerSettings settings = timer_settings(d);
   dbk_engine_init(&d->engine, &settings);
   if (!init_timer(d, error))
@@ -653,5 +675,6 @@ void dbk_daemon_finish(DbkDaemon *d) {
   g_clear_pointer(&d->config_error, g_free);
   g_clear_pointer(&d->due_stretch, dbk_stretch_free);
   g_clear_pointer(&d->last_stretch_id, g_free);
+  g_clear_pointer(&d->state_path, g_free);
   g_clear_pointer(&d->loop, g_main_loop_unref);
 }

@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "idle-picker.h"
 #include "notifier.h"
+#include "saved-state.h"
 #include "session-watch.h"
 
 typedef struct {
@@ -58,6 +59,7 @@ typedef struct {
   unsigned rotation_pos;   /* where the rotation (config->stretches) goes on */
   char *last_stretch_id;   /* the stretch suggested last, never twice in a row */
   DbkStretch *due_stretch; /* the due reminder's stretch, a copy: configs come and go */
+  char *state_path;        /* $XDG_STATE_HOME/deskbreak/state */
   gboolean held;                 /* due, but held back by do-not-disturb */
   DbkDayCounts today;
 } DbkDaemon;

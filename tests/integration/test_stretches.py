@@ -5,6 +5,8 @@ groups reach the notification and the CLI, their text is escaped for
 servers that read markup, bad ones are reported, and the rotation never
 suggests the same stretch twice in a row."""
 
+import os
+
 import dbktest
 from dbktest import DeskbreakTestCase
 
@@ -76,6 +78,28 @@ class RotationTest(DeskbreakTestCase):
             shown.append(self.reminders_shown()[-1][0])
             self.cli_ok('break')
         self.assertEqual(shown, ['doorway', 'bruegger', 'doorway'])
+
+    def test_rotation_survives_a_restart(self):
+        self.start_notify_mock()
+        config = dbktest.config_text(interval='6s', stretches='bruegger;doorway;wall-angels')
+        self.start_daemon(config=config)
+        self.wait_signal('ReminderShown', ('bruegger', 1))
+        self.assertEqual(self.stop_daemon(), 0)
+        self.signals.clear()
+        self.start_daemon(config=config)
+        self.assertEqual(self.status()['next_stretch'], 'doorway')
+        self.wait_signal('ReminderShown', ('doorway', 1))
+
+    def test_broken_state_file_is_moved_aside(self):
+        state_dir = os.path.join(self.state_home, 'deskbreak')
+        os.makedirs(state_dir, exist_ok=True)
+        with open(os.path.join(state_dir, 'state'), 'wb') as f:
+            f.write(b'\x00\xff garbage [')
+        self.start_notify_mock()
+        self.start_daemon(interval='6s', stretches='bruegger;doorway')
+        self.wait_signal('ReminderShown', ('bruegger', 1))
+        self.assertIn('moved it to', self.daemon_log())
+        self.assertTrue(any(n.startswith('state.broken-') for n in os.listdir(state_dir)))
 
 
 if __name__ == '__main__':
