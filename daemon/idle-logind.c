@@ -13,17 +13,10 @@
 
 #include "logind.h"
 
-typedef enum {
-  REPORTED_NOTHING,
-  REPORTED_ACTIVE,
-  REPORTED_IDLE,
-} Reported;
-
 struct DbkIdleSource {
   GDBusConnection *bus;
   char *session_path;
-  DbkIdleListener listener;
-  void *user_data;
+  DbkIdleReporter reporter;
 
   GCancellable *cancellable;
   guint properties_subscription_id;
@@ -34,7 +27,6 @@ struct DbkIdleSource {
   gboolean idle_hint;
   uint64_t idle_since_monotonic; /* CLOCK_MONOTONIC µs, 0 = not known */
 
-  Reported reported;
   gboolean lost;
 };
 
@@ -45,26 +37,17 @@ static void report_lost(DbkIdleSource *self, const char *why) {
   self->lost = TRUE;
   g_clear_handle_id(&self->initial_report_id, g_source_remove);
   g_cancellable_cancel(self->cancellable);
-  self->listener.lost(self->user_data, why);
+  dbk_idle_reporter_lost(&self->reporter, why);
 }
 
 /* Tells the listener the hint, if it changed since the last report. */
 static void report_hint(DbkIdleSource *self) {
-  if (self->idle_hint) {
-    DbkUsec since;
-
-    if (self->reported == REPORTED_IDLE)
-      return;
-    since = dbk_logind_monotonic_to_boottime(self->idle_since_monotonic, dbk_logind_now_monotonic(),
-                                             dbk_now());
-    self->reported = REPORTED_IDLE;
-    self->listener.idle(self->user_data, since);
-  } else {
-    if (self->reported == REPORTED_ACTIVE)
-      return;
-    self->reported = REPORTED_ACTIVE;
-    self->listener.active(self->user_data);
-  }
+  if (!self->idle_hint)
+    dbk_idle_reporter_active(&self->reporter);
+  else if (self->reporter.reported != DBK_REPORTED_IDLE)
+    dbk_idle_reporter_idle(&self->reporter,
+                           dbk_logind_monotonic_to_boottime(self->idle_since_monotonic,
+                                                            dbk_logind_now_monotonic(), dbk_now()));
 }
 
 /*
@@ -191,8 +174,7 @@ static DbkIdleSource *logind_new(const DbkIdleContext *ctx, const DbkIdleListene
 
   self = g_new0(DbkIdleSource, 1);
   self->bus = g_object_ref(system_bus);
-  self->listener = *listener;
-  self->user_data = user_data;
+  dbk_idle_reporter_init(&self->reporter, listener, user_data);
   self->cancellable = g_cancellable_new();
   self->session_path = dbk_logind_find_session(system_bus, error);
   if (self->session_path == NULL) {

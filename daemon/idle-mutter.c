@@ -88,12 +88,6 @@ typedef enum {
   STATE_IDLE,     /* reported idle; the user-active watch tells of input */
 } State;
 
-typedef enum {
-  REPORTED_NOTHING,
-  REPORTED_ACTIVE,
-  REPORTED_IDLE,
-} Reported;
-
 /*
  * An AddIdleWatch or AddUserActiveWatch in flight. It is not cancelled when
  * the source is freed: its answer names a watch that must then be removed,
@@ -103,13 +97,13 @@ typedef struct {
   DbkIdleSource *self; /* NULL once the source is freed */
   GDBusConnection *bus;
   char *owner;
+  gboolean idle; /* AddIdleWatch, else AddUserActiveWatch */
 } PendingAdd;
 
 struct DbkIdleSource {
   GDBusConnection *bus;
   char *owner; /* the idle monitor's unique name: our watches live there */
-  DbkIdleListener listener;
-  void *user_data;
+  DbkIdleReporter reporter;
   DbkUsec threshold;
   gboolean ignore_inhibitors; /* [idle] inhibitors=ignore */
 
@@ -133,7 +127,6 @@ struct DbkIdleSource {
   DbkUsec check_threshold; /* CHECKING: the threshold of the watch that fired */
   DbkUsec check_since;     /* CHECKING: idle since, as far as the watch tells */
   gboolean check_quiet;    /* CHECKING after an inhibitor went: no watch fired */
-  Reported reported;
   gboolean lost;
 
   /* GNOME's session manager, followed for its idle inhibitors. */
@@ -187,10 +180,11 @@ static void remove_watch(GDBusConnection *bus, const char *owner, guint32 id) {
                          NULL);
 }
 
-static PendingAdd *pending_add_new(DbkIdleSource *self) {
+static PendingAdd *pending_add_new(DbkIdleSource *self, gboolean idle) {
   PendingAdd *p = g_new0(PendingAdd, 1);
 
   p->self = self;
+  p->idle = idle;
   p->bus = g_object_ref(self->bus);
   p->owner = g_strdup(self->owner);
   return p;
@@ -220,20 +214,14 @@ static gboolean take_early_fired(DbkIdleSource *self, guint32 id) {
 
 /* Only changes reach the listener. */
 static void emit_idle(DbkIdleSource *self, DbkUsec since) {
-  if (self->reported == REPORTED_IDLE)
-    return;
   /* count-as-present: the user was there while the inhibitor was held. */
   if (!self->ignore_inhibitors && since < self->present_until)
     since = self->present_until;
-  self->reported = REPORTED_IDLE;
-  self->listener.idle(self->user_data, since);
+  dbk_idle_reporter_idle(&self->reporter, since);
 }
 
 static void emit_active(DbkIdleSource *self) {
-  if (self->reported == REPORTED_ACTIVE)
-    return;
-  self->reported = REPORTED_ACTIVE;
-  self->listener.active(self->user_data);
+  dbk_idle_reporter_active(&self->reporter);
 }
 
 /* ---- reading the idle time while idle is inhibited (ignore) ---- */
@@ -276,7 +264,7 @@ static void report_lost(DbkIdleSource *self, const char *why) {
   g_cancellable_cancel(self->check_cancellable);
   g_cancellable_cancel(self->session_cancellable);
   stop_reading(self);
-  self->listener.lost(self->user_data, why);
+  dbk_idle_reporter_lost(&self->reporter, why);
 }
 
 static gboolean initial_report(gpointer data) {
@@ -284,63 +272,21 @@ static gboolean initial_report(gpointer data) {
 
   self->initial_report_id = 0;
   /* CHECKING reports by itself once it knows; anything reported is newer. */
-  if (self->state == STATE_ACTIVE && self->reported == REPORTED_NOTHING)
+  if (self->state == STATE_ACTIVE && self->reporter.reported == DBK_REPORTED_NOTHING)
     emit_active(self);
   return G_SOURCE_REMOVE;
 }
 
-static void on_active_watch_added(GObject *source, GAsyncResult *result, gpointer data) {
-  PendingAdd *p = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply =
-      g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
-  DbkIdleSource *self = p->self;
-  guint32 id = 0;
-
-  if (reply != NULL)
-    g_variant_get(reply, "(u)", &id);
-  if (self == NULL) {
-    remove_watch(p->bus, p->owner, id);
-    pending_add_free(p);
-    return;
-  }
-  self->active_add = NULL;
-  pending_add_free(p);
-  if (self->lost) {
-    remove_watch(self->bus, self->owner, id);
-    return;
-  }
-
-  if (reply == NULL) {
-    g_autofree char *why =
-        g_strdup_printf("GNOME's idle monitor refused a user-active watch: %s", error->message);
-    report_lost(self, why);
-    return;
-  }
-  if (id == 0) {
-    report_lost(self, "GNOME's idle monitor refused a user-active watch");
-    return;
-  }
-  if (self->state == STATE_ACTIVE) {
-    /* The check already saw the user back, or an inhibitor holds them present. */
-    remove_watch(self->bus, self->owner, id);
-    return;
-  }
-  self->active_watch = id;
-  if (take_early_fired(self, id)) {
-    self->active_watch = 0;
-    user_active(self);
-  }
-}
+static void on_watch_added(GObject *source, GAsyncResult *result, gpointer data);
 
 /* A user-active watch, unless one is there or on its way. */
 static void add_active_watch(DbkIdleSource *self) {
   if (self->active_watch != 0 || self->active_add != NULL)
     return;
-  self->active_add = pending_add_new(self);
+  self->active_add = pending_add_new(self, FALSE);
   g_dbus_connection_call(self->bus, self->owner, MUTTER_PATH, MUTTER_IFACE, "AddUserActiveWatch",
                          NULL, G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                         on_active_watch_added, self->active_add);
+                         on_watch_added, self->active_add);
 }
 
 static void on_check_idletime(GObject *source, GAsyncResult *result, gpointer data) {
@@ -483,38 +429,22 @@ static void user_active(DbkIdleSource *self) {
   }
 }
 
-static void on_idle_watch_added(GObject *source, GAsyncResult *result, gpointer data) {
-  PendingAdd *p = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply =
-      g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
-  DbkIdleSource *self = p->self;
-  guint32 id = 0;
-
-  if (reply != NULL)
-    g_variant_get(reply, "(u)", &id);
-  if (self == NULL) {
-    remove_watch(p->bus, p->owner, id);
-    pending_add_free(p);
-    return;
-  }
-  self->idle_add = NULL;
-  pending_add_free(p);
-  if (self->lost) {
+/* The user-active watch is in place, unless it came too late. */
+static void active_watch_added(DbkIdleSource *self, guint32 id) {
+  if (self->state == STATE_ACTIVE) {
+    /* The check already saw the user back, or an inhibitor holds them present. */
     remove_watch(self->bus, self->owner, id);
     return;
   }
+  self->active_watch = id;
+  if (take_early_fired(self, id)) {
+    self->active_watch = 0;
+    user_active(self);
+  }
+}
 
-  if (reply == NULL) {
-    g_autofree char *why =
-        g_strdup_printf("GNOME's idle monitor refused an idle watch: %s", error->message);
-    report_lost(self, why);
-    return;
-  }
-  if (id == 0) {
-    report_lost(self, "GNOME's idle monitor refused an idle watch");
-    return;
-  }
+/* The idle watch is in place, unless it is for an old threshold. */
+static void idle_watch_added(DbkIdleSource *self, guint32 id) {
   if (self->threshold_changed) {
     /* Set for a threshold that is already gone. */
     self->threshold_changed = FALSE;
@@ -527,12 +457,53 @@ static void on_idle_watch_added(GObject *source, GAsyncResult *result, gpointer 
     idle_watch_fired(self);
 }
 
+/* The answer to AddIdleWatch or AddUserActiveWatch (PendingAdd says which). */
+static void on_watch_added(GObject *source, GAsyncResult *result, gpointer data) {
+  PendingAdd *p = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply =
+      g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
+  DbkIdleSource *self = p->self;
+  gboolean idle = p->idle;
+  const char *what = idle ? "an idle watch" : "a user-active watch";
+  guint32 id = 0;
+
+  if (reply != NULL)
+    g_variant_get(reply, "(u)", &id);
+  if (self == NULL) {
+    remove_watch(p->bus, p->owner, id);
+    pending_add_free(p);
+    return;
+  }
+  if (idle)
+    self->idle_add = NULL;
+  else
+    self->active_add = NULL;
+  pending_add_free(p);
+  if (self->lost) {
+    remove_watch(self->bus, self->owner, id);
+    return;
+  }
+
+  if (reply == NULL || id == 0) {
+    g_autofree char *why =
+        g_strdup_printf("GNOME's idle monitor refused %s%s%s", what, reply == NULL ? ": " : "",
+                        reply == NULL ? error->message : "");
+    report_lost(self, why);
+    return;
+  }
+  if (idle)
+    idle_watch_added(self, id);
+  else
+    active_watch_added(self, id);
+}
+
 static void add_idle_watch(DbkIdleSource *self) {
-  self->idle_add = pending_add_new(self);
+  self->idle_add = pending_add_new(self, TRUE);
   g_dbus_connection_call(self->bus, self->owner, MUTTER_PATH, MUTTER_IFACE, "AddIdleWatch",
                          g_variant_new("(t)", threshold_to_ms(self->threshold)),
-                         G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                         on_idle_watch_added, self->idle_add);
+                         G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_watch_added,
+                         self->idle_add);
 }
 
 static void on_watch_fired(GDBusConnection *bus, const char *sender, const char *path,
@@ -800,8 +771,7 @@ static DbkIdleSource *mutter_new(const DbkIdleContext *ctx, const DbkIdleListene
   self->bus = g_object_ref(session_bus);
   g_variant_get(reply, "(s)", &self->owner);
   g_clear_pointer(&reply, g_variant_unref);
-  self->listener = *listener;
-  self->user_data = user_data;
+  dbk_idle_reporter_init(&self->reporter, listener, user_data);
   self->threshold = threshold;
   self->ignore_inhibitors = ctx->ignore_inhibitors;
   self->state = STATE_ACTIVE;

@@ -2,14 +2,8 @@
 /*
  * The `screensaver` idle source: org.freedesktop.ScreenSaver's
  * GetSessionIdleTime on the session bus (KDE Plasma on X11, and others).
- * The interface has no idle signal, so this source polls, but only when an
- * answer can change what the daemon knows:
- *   - while the user is active, next when idle time could first reach the
- *     threshold (threshold − idle time, plus a little slack);
- *   - while the user is away, to notice the return: after 2 s at first, then
- *     after an eighth of the time away so far, at most every 30 s.
- * One timer at a time, re-armed after each answer; waits of seconds use
- * g_timeout_add_seconds() so GLib can wake once for several timers.
+ * The interface has no idle signal, so this source polls, as idle-poll.h
+ * says: only when an answer can change what the daemon knows.
  *
  * The unit of GetSessionIdleTime's `u`: implementations disagree. KDE's
  * screen locker, which owns org.freedesktop.ScreenSaver on Plasma, answers
@@ -23,7 +17,7 @@
  * to be wrong, like the `none` source (sitting time goes on counting, the
  * screen lock still makes a break), never a break that was not taken.
  */
-#include "idle-source.h"
+#include "idle-poll.h"
 
 #include <string.h>
 
@@ -35,161 +29,45 @@
 #define PROBE_TIMEOUT_MS 1000
 #define POLL_TIMEOUT_MS 5000
 
-/* Past the threshold by this much when the poll lands, despite rounding. */
-#define THRESHOLD_SLACK (100 * DBK_USEC_PER_SEC / 1000)
-/* Never poll more often than this. */
-#define MIN_POLL_DELAY (100 * DBK_USEC_PER_SEC / 1000)
-#define AWAY_POLL_MIN (2 * DBK_USEC_PER_SEC)
-#define AWAY_POLL_MAX (30 * DBK_USEC_PER_SEC)
-/* Noticing a return late by an eighth of the time away is close enough. */
-#define AWAY_POLL_DIVISOR 8
-/*
- * Idle time that fell behind the time away by more than this means input:
- * the reading and our clock differ by a round trip, not by a second.
- */
-#define RETURN_TOLERANCE DBK_USEC_PER_SEC
-/* From this long on, a wait may be a second late: let GLib coalesce it. */
-#define SECONDS_TIMER_FROM (5 * DBK_USEC_PER_SEC)
-
-typedef enum {
-  REPORTED_NOTHING,
-  REPORTED_ACTIVE,
-  REPORTED_IDLE,
-} Reported;
-
 struct DbkIdleSource {
   GDBusConnection *bus;
   char *owner; /* the unique name answering for org.freedesktop.ScreenSaver */
-  DbkIdleListener listener;
-  void *user_data;
-  DbkUsec threshold;
+  DbkIdleReporter reporter;
+  DbkIdlePoll *poll;
 
   GCancellable *cancellable;
   guint name_watch_id;
-  guint poll_timeout_id;
   guint initial_report_id;
-  gboolean polling; /* a GetSessionIdleTime in flight */
-
-  gboolean idle;
-  DbkUsec idle_since; /* CLOCK_BOOTTIME, as reported */
-  /*
-   * The same moment on the monotonic clock, which stops during suspend as
-   * the screensaver's idle counter does: a suspend is then no sign of input.
-   */
-  gint64 idle_since_mono;
-  DbkUsec last_idle; /* the last reading… */
-  gint64 last_mono;  /* …and when it came */
-
-  Reported reported;
   gboolean lost;
 };
-
-static void poll_now(DbkIdleSource *self);
-
-static DbkUsec usec_before(DbkUsec now, DbkUsec ago) {
-  return ago < now ? now - ago : 1;
-}
-
-static void emit_idle(DbkIdleSource *self, DbkUsec since) {
-  if (self->reported == REPORTED_IDLE)
-    return;
-  self->reported = REPORTED_IDLE;
-  self->listener.idle(self->user_data, since);
-}
-
-static void emit_active(DbkIdleSource *self) {
-  if (self->reported == REPORTED_ACTIVE)
-    return;
-  self->reported = REPORTED_ACTIVE;
-  self->listener.active(self->user_data);
-}
 
 /* Once; the last thing any callback does, as the daemon may free us in it. */
 static void report_lost(DbkIdleSource *self, const char *why) {
   if (self->lost)
     return;
   self->lost = TRUE;
-  g_clear_handle_id(&self->poll_timeout_id, g_source_remove);
+  dbk_idle_poll_stop(self->poll);
   g_clear_handle_id(&self->initial_report_id, g_source_remove);
   g_cancellable_cancel(self->cancellable);
-  self->listener.lost(self->user_data, why);
+  dbk_idle_reporter_lost(&self->reporter, why);
 }
 
-static gboolean on_poll_timeout(gpointer data) {
+static void on_poll_idle(void *data, DbkUsec since) {
   DbkIdleSource *self = data;
 
-  self->poll_timeout_id = 0;
-  poll_now(self);
-  return G_SOURCE_REMOVE;
+  dbk_idle_reporter_idle(&self->reporter, since);
 }
 
-/* The one timer, re-armed to fire `delay` µs from now. */
-static void arm_poll(DbkIdleSource *self, DbkUsec delay) {
-  g_clear_handle_id(&self->poll_timeout_id, g_source_remove);
-  delay = MAX(delay, MIN_POLL_DELAY);
-  if (delay >= SECONDS_TIMER_FROM) {
-    DbkUsec s = delay / DBK_USEC_PER_SEC + (delay % DBK_USEC_PER_SEC != 0);
+static void on_poll_active(void *data) {
+  DbkIdleSource *self = data;
 
-    self->poll_timeout_id = g_timeout_add_seconds((guint)MIN(s, G_MAXUINT), on_poll_timeout, self);
-  } else {
-    DbkUsec ms = delay / 1000 + (delay % 1000 != 0);
-
-    self->poll_timeout_id = g_timeout_add((guint)ms, on_poll_timeout, self);
-  }
+  dbk_idle_reporter_active(&self->reporter);
 }
 
-/* When the next reading could tell something new. */
-static DbkUsec next_poll_delay(const DbkIdleSource *self, gint64 now_mono) {
-  if (self->idle) {
-    DbkUsec away = (DbkUsec)MAX(now_mono - self->idle_since_mono, 0);
-
-    return CLAMP(away / AWAY_POLL_DIVISOR, AWAY_POLL_MIN, AWAY_POLL_MAX);
-  } else {
-    /* Idle time grows by the time passed, unless there is input. */
-    DbkUsec idle_now = self->last_idle + (DbkUsec)MAX(now_mono - self->last_mono, 0);
-
-    if (idle_now >= self->threshold)
-      return 0;
-    return self->threshold - idle_now + THRESHOLD_SLACK;
-  }
-}
-
-/*
- * Takes in one reading of idle time, arms the next poll and, when `report`,
- * tells the listener what changed. `came_back` and `went_idle` can both
- * happen in one reading: a short touch between two polls while away.
- */
-static void take_reading(DbkIdleSource *self, DbkUsec idle, gboolean report) {
-  DbkUsec now = dbk_now();
-  gint64 now_mono = g_get_monotonic_time();
-  gboolean came_back = FALSE;
-
-  if (self->idle) {
-    DbkUsec away = (DbkUsec)MAX(now_mono - self->idle_since_mono, 0);
-
-    if (idle + RETURN_TOLERANCE < away) {
-      self->idle = FALSE;
-      came_back = TRUE;
-    }
-  }
-  if (!self->idle && idle >= self->threshold) {
-    self->idle = TRUE;
-    self->idle_since = usec_before(now, idle);
-    self->idle_since_mono = now_mono - (gint64)MIN(idle, (DbkUsec)now_mono);
-  }
-  self->last_idle = idle;
-  self->last_mono = now_mono;
-  arm_poll(self, next_poll_delay(self, now_mono));
-
-  if (!report)
-    return;
-  if (came_back)
-    emit_active(self);
-  if (self->idle)
-    emit_idle(self, self->idle_since);
-  else
-    emit_active(self);
-}
+static const DbkIdleListener poll_listener = {
+    .idle = on_poll_idle,
+    .active = on_poll_active,
+};
 
 static void on_poll_reply(GObject *source, GAsyncResult *result, gpointer data) {
   g_autoptr(GError) error = NULL;
@@ -200,25 +78,27 @@ static void on_poll_reply(GObject *source, GAsyncResult *result, gpointer data) 
 
   if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  self->polling = FALSE;
   if (self->lost)
     return;
   if (reply == NULL) {
     g_autofree char *why = NULL;
 
+    dbk_idle_poll_read_failed(self->poll);
     g_dbus_error_strip_remote_error(error);
     why = g_strdup_printf(SCREENSAVER_IFACE ".GetSessionIdleTime failed: %s", error->message);
     report_lost(self, why);
     return;
   }
   g_variant_get(reply, "(u)", &ms);
-  take_reading(self, (DbkUsec)ms * 1000, TRUE);
+  dbk_idle_poll_take_reading(self->poll, (DbkUsec)ms * 1000);
 }
 
-static void poll_now(DbkIdleSource *self) {
-  if (self->polling || self->lost)
+/* The poll's read(): GetSessionIdleTime, taken in when the answer comes. */
+static void poll_now(DbkIdlePoll *poll, void *data) {
+  DbkIdleSource *self = data;
+
+  if (self->lost)
     return;
-  self->polling = TRUE;
   g_dbus_connection_call(self->bus, self->owner, SCREENSAVER_PATH, SCREENSAVER_IFACE,
                          "GetSessionIdleTime", NULL, G_VARIANT_TYPE("(u)"),
                          G_DBUS_CALL_FLAGS_NO_AUTO_START, POLL_TIMEOUT_MS, self->cancellable,
@@ -227,14 +107,15 @@ static void poll_now(DbkIdleSource *self) {
 
 static gboolean initial_report(gpointer data) {
   DbkIdleSource *self = data;
+  DbkUsec since;
 
   self->initial_report_id = 0;
-  if (self->reported != REPORTED_NOTHING)
+  if (self->reporter.reported != DBK_REPORTED_NOTHING)
     return G_SOURCE_REMOVE;
-  if (self->idle)
-    emit_idle(self, self->idle_since);
+  if (dbk_idle_poll_is_idle(self->poll, &since))
+    dbk_idle_reporter_idle(&self->reporter, since);
   else
-    emit_active(self);
+    dbk_idle_reporter_active(&self->reporter);
   return G_SOURCE_REMOVE;
 }
 
@@ -309,11 +190,9 @@ static DbkIdleSource *screensaver_new(const DbkIdleContext *ctx, const DbkIdleLi
   self = g_new0(DbkIdleSource, 1);
   self->bus = g_object_ref(session_bus);
   self->owner = g_strdup(owner);
-  self->listener = *listener;
-  self->user_data = user_data;
-  self->threshold = threshold;
+  dbk_idle_reporter_init(&self->reporter, listener, user_data);
   self->cancellable = g_cancellable_new();
-  take_reading(self, (DbkUsec)ms * 1000, FALSE);
+  self->poll = dbk_idle_poll_new(threshold, (DbkUsec)ms * 1000, poll_now, &poll_listener, self);
   self->name_watch_id =
       g_bus_watch_name_on_connection(self->bus, SCREENSAVER_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
                                      on_name_appeared, on_name_vanished, self, NULL);
@@ -321,19 +200,11 @@ static DbkIdleSource *screensaver_new(const DbkIdleContext *ctx, const DbkIdleLi
   return self;
 }
 
-/*
- * While the user is active, moves the next poll to when idle time could
- * reach the new threshold. While away it changes nothing: the threshold only
- * matters again after the user is back.
- */
+/* The next poll moves, as idle-poll.h says. */
 static void screensaver_set_threshold(DbkIdleSource *self, DbkUsec threshold) {
-  if (self == NULL || self->lost || threshold == self->threshold)
+  if (self == NULL || self->lost)
     return;
-  self->threshold = threshold;
-  /* A poll in flight re-arms with the new threshold when it lands. */
-  if (self->idle || self->polling)
-    return;
-  arm_poll(self, next_poll_delay(self, g_get_monotonic_time()));
+  dbk_idle_poll_set_threshold(self->poll, threshold);
 }
 
 /* Stops the timer and cancels a poll in flight; accepts NULL. */
@@ -341,7 +212,7 @@ static void screensaver_free(DbkIdleSource *self) {
   if (self == NULL)
     return;
   g_cancellable_cancel(self->cancellable);
-  g_clear_handle_id(&self->poll_timeout_id, g_source_remove);
+  g_clear_pointer(&self->poll, dbk_idle_poll_free);
   g_clear_handle_id(&self->initial_report_id, g_source_remove);
   g_clear_handle_id(&self->name_watch_id, g_bus_unwatch_name);
   g_clear_object(&self->cancellable);

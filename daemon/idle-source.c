@@ -50,3 +50,28 @@ DbkUsec dbk_now(void) {
   clock_gettime(CLOCK_BOOTTIME, &ts);
   return (DbkUsec)ts.tv_sec * DBK_USEC_PER_SEC + (DbkUsec)ts.tv_nsec / 1000;
 }
+
+void dbk_idle_reporter_init(DbkIdleReporter *reporter, const DbkIdleListener *listener,
+                            void *user_data) {
+  reporter->listener = *listener;
+  reporter->user_data = user_data;
+  reporter->reported = DBK_REPORTED_NOTHING;
+}
+
+void dbk_idle_reporter_idle(DbkIdleReporter *reporter, DbkUsec since) {
+  if (reporter->reported == DBK_REPORTED_IDLE)
+    return;
+  reporter->reported = DBK_REPORTED_IDLE;
+  reporter->listener.idle(reporter->user_data, since);
+}
+
+void dbk_idle_reporter_active(DbkIdleReporter *reporter) {
+  if (reporter->reported == DBK_REPORTED_ACTIVE)
+    return;
+  reporter->reported = DBK_REPORTED_ACTIVE;
+  reporter->listener.active(reporter->user_data);
+}
+
+void dbk_idle_reporter_lost(DbkIdleReporter *reporter, const char *why) {
+  reporter->listener.lost(reporter->user_data, why);
+}

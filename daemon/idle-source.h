@@ -82,5 +82,31 @@ const DbkIdleSourceOps *const *dbk_idle_sources(size_t *ret_n);
 /* A built source by name, or NULL. */
 const DbkIdleSourceOps *dbk_idle_source_find(const char *name);
 
+/*
+ * A source's listener, and what it last heard, so that only changes reach
+ * it: idle() after idle() or active() after active() is dropped. A source
+ * that has nothing to report yet (REPORTED_NOTHING) owes the first report.
+ */
+typedef enum {
+  DBK_REPORTED_NOTHING,
+  DBK_REPORTED_ACTIVE,
+  DBK_REPORTED_IDLE,
+} DbkReported;
+
+typedef struct {
+  DbkIdleListener listener;
+  void *user_data;
+  DbkReported reported;
+} DbkIdleReporter;
+
+void dbk_idle_reporter_init(DbkIdleReporter *reporter, const DbkIdleListener *listener,
+                            void *user_data);
+/* idle(since), unless idle was the last report. */
+void dbk_idle_reporter_idle(DbkIdleReporter *reporter, DbkUsec since);
+/* active(), unless active was the last report. */
+void dbk_idle_reporter_active(DbkIdleReporter *reporter);
+/* lost(why): the source calls it once, as the last thing it does. */
+void dbk_idle_reporter_lost(DbkIdleReporter *reporter, const char *why);
+
 /* CLOCK_BOOTTIME now, µs: the daemon's one clock. */
 DbkUsec dbk_now(void);

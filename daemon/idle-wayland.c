@@ -53,12 +53,6 @@ typedef enum {
   PROTOCOL_KDE, /* org_kde_kwin_idle */
 } Protocol;
 
-typedef enum {
-  REPORTED_NOTHING,
-  REPORTED_ACTIVE,
-  REPORTED_IDLE,
-} Reported;
-
 /* One notification object (ext_idle_notification_v1 or org_kde_kwin_idle_timeout). */
 typedef struct {
   DbkIdleSource *self;
@@ -79,8 +73,7 @@ typedef struct {
 } DisplaySource;
 
 struct DbkIdleSource {
-  DbkIdleListener listener;
-  void *user_data;
+  DbkIdleReporter reporter;
   DbkUsec threshold;
   gboolean ignore_inhibitors;
 
@@ -104,7 +97,6 @@ struct DbkIdleSource {
   gboolean starting;     /* inside new(): nothing is reported yet */
   const char *withdrawn; /* a global we use was removed: why we stop */
   gboolean dead;         /* the connection failed: send nothing more */
-  Reported reported;
   gboolean lost;
 };
 
@@ -122,19 +114,15 @@ static DbkUsec usec_before(DbkUsec now, DbkUsec ago) {
   return ago < now ? now - ago : 1;
 }
 
-/* Only changes reach the listener. */
+/* Only changes reach the listener, and none from inside new(). */
 static void emit_idle(DbkIdleSource *self, DbkUsec since) {
-  if (self->starting || self->reported == REPORTED_IDLE)
-    return;
-  self->reported = REPORTED_IDLE;
-  self->listener.idle(self->user_data, since);
+  if (!self->starting)
+    dbk_idle_reporter_idle(&self->reporter, since);
 }
 
 static void emit_active(DbkIdleSource *self) {
-  if (self->starting || self->reported == REPORTED_ACTIVE)
-    return;
-  self->reported = REPORTED_ACTIVE;
-  self->listener.active(self->user_data);
+  if (!self->starting)
+    dbk_idle_reporter_active(&self->reporter);
 }
 
 static void watch_free(Watch *watch);
@@ -517,7 +505,7 @@ static void report_lost(DbkIdleSource *self, const char *why) {
   self->lost = TRUE;
   g_clear_handle_id(&self->initial_report_id, g_source_remove);
   g_clear_pointer(&self->display_source, display_source_free);
-  self->listener.lost(self->user_data, why);
+  dbk_idle_reporter_lost(&self->reporter, why);
 }
 
 /* ---- the source ---- */
@@ -590,8 +578,7 @@ static DbkIdleSource *wayland_new(const DbkIdleContext *ctx, const DbkIdleListen
   }
 
   self = g_new0(DbkIdleSource, 1);
-  self->listener = *listener;
-  self->user_data = user_data;
+  dbk_idle_reporter_init(&self->reporter, listener, user_data);
   self->threshold = ctx->threshold;
   self->ignore_inhibitors = ctx->ignore_inhibitors;
   self->starting = TRUE;

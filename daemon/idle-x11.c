@@ -28,11 +28,9 @@
  *
  * Fallback: an X server with SYNC but no IDLETIME counter (or no SYNC) may
  * still have MIT-SCREEN-SAVER, whose XScreenSaverQueryInfo tells the idle
- * time but sends no event when it grows. Then this source polls, only when
- * an answer can change what the daemon knows: while the user is active,
- * when idle time could first reach the threshold; while away, to notice the
- * return, after 2 s at first, then after an eighth of the time away so far,
- * at most every 30 s. (Built only where libXss was found.) Tests ask for
+ * time but sends no event when it grows. Then this source polls, as
+ * idle-poll.h says: only when an answer can change what the daemon knows.
+ * (Built only where libXss was found.) Tests ask for
  * it with DESKBREAK_DEBUG_X11_POLL=1, as Xvfb's SYNC cannot be switched off.
  *
  * Suspend: the server's idle time stops while the machine sleeps, as its
@@ -58,6 +56,7 @@
 #include "idle-source.h"
 
 #include "build-config.h"
+#include "idle-poll.h"
 
 #include <glib-unix.h>
 #include <stdio.h>
@@ -71,34 +70,10 @@
 
 #define IDLETIME_COUNTER "IDLETIME"
 
-#if HAVE_XSCRNSAVER
-/* Past the threshold by this much when the poll lands, despite rounding. */
-#define THRESHOLD_SLACK (100 * DBK_USEC_PER_SEC / 1000)
-/* Never poll more often than this. */
-#define MIN_POLL_DELAY (100 * DBK_USEC_PER_SEC / 1000)
-#define AWAY_POLL_MIN (2 * DBK_USEC_PER_SEC)
-#define AWAY_POLL_MAX (30 * DBK_USEC_PER_SEC)
-/* Noticing a return late by an eighth of the time away is close enough. */
-#define AWAY_POLL_DIVISOR 8
-/*
- * Idle time that fell behind the time away by more than this means input:
- * the server's clock and ours differ by a round trip, not by a second.
- */
-#define RETURN_TOLERANCE DBK_USEC_PER_SEC
-/* From this long on, a wait may be a second late: let GLib coalesce it. */
-#define SECONDS_TIMER_FROM (5 * DBK_USEC_PER_SEC)
-#endif
-
 typedef enum {
   STATE_ACTIVE, /* the idle alarm tells when idle time reaches the threshold */
   STATE_IDLE,   /* reported idle; the active alarm tells of input */
 } State;
-
-typedef enum {
-  REPORTED_NOTHING,
-  REPORTED_ACTIVE,
-  REPORTED_IDLE,
-} Reported;
 
 /* A report not yet given: active(), or idle(since). */
 typedef struct {
@@ -108,8 +83,7 @@ typedef struct {
 
 struct DbkIdleSource {
   Display *display;
-  DbkIdleListener listener;
-  void *user_data;
+  DbkIdleReporter reporter;
   DbkUsec threshold;
 
   guint fd_watch_id;
@@ -125,21 +99,13 @@ struct DbkIdleSource {
 #if HAVE_XSCRNSAVER
   /* MIT-SCREEN-SAVER polling */
   XScreenSaverInfo *saver_info;
-  guint poll_id;
-  /*
-   * When idleness began, on the monotonic clock, which stops during suspend
-   * as the server's idle time does: a suspend is then no sign of input.
-   */
-  gint64 idle_since_mono;
-  DbkUsec last_idle; /* the last reading… */
-  gint64 last_mono;  /* …and when it came */
+  DbkIdlePoll *poll; /* NULL: SYNC alarms instead */
 #endif
 
   State state;
   DbkUsec idle_since; /* CLOCK_BOOTTIME, as reported */
   GArray *outbox;     /* Report: what the listener is still to hear, in order */
-  Reported reported;
-  gboolean broken; /* Xlib found the connection dead: only XCloseDisplay may touch it */
+  gboolean broken;    /* Xlib found the connection dead: only XCloseDisplay may touch it */
   gboolean lost;
 };
 
@@ -194,17 +160,10 @@ static void queue_report(DbkIdleSource *self, gboolean idle, DbkUsec since) {
 
 /* Only changes reach the listener. */
 static void emit(DbkIdleSource *self, const Report *report) {
-  if (report->idle) {
-    if (self->reported == REPORTED_IDLE)
-      return;
-    self->reported = REPORTED_IDLE;
-    self->listener.idle(self->user_data, report->since);
-  } else {
-    if (self->reported == REPORTED_ACTIVE)
-      return;
-    self->reported = REPORTED_ACTIVE;
-    self->listener.active(self->user_data);
-  }
+  if (report->idle)
+    dbk_idle_reporter_idle(&self->reporter, report->since);
+  else
+    dbk_idle_reporter_active(&self->reporter);
 }
 
 /* Tells the listener what happened, in order; from the main loop only. */
@@ -246,7 +205,7 @@ static gboolean on_lost(gpointer data) {
   self->lost = TRUE;
   g_clear_handle_id(&self->dispatch_id, g_source_remove);
   /* The last thing: the daemon may free us in it. */
-  self->listener.lost(self->user_data, "the X server closed the connection");
+  dbk_idle_reporter_lost(&self->reporter, "the X server closed the connection");
   return G_SOURCE_REMOVE;
 }
 
@@ -264,7 +223,8 @@ static void on_connection_broken(Display *display, void *data) {
   self->broken = TRUE;
   g_clear_handle_id(&self->fd_watch_id, g_source_remove);
 #if HAVE_XSCRNSAVER
-  g_clear_handle_id(&self->poll_id, g_source_remove);
+  if (self->poll != NULL)
+    dbk_idle_poll_stop(self->poll);
 #endif
   if (!self->lost)
     self->lost_id = g_idle_add_full(G_PRIORITY_DEFAULT, on_lost, self, NULL);
@@ -440,87 +400,44 @@ static gboolean start_sync(DbkIdleSource *self, GError **error) {
 /* ---- MIT-SCREEN-SAVER: polling ---- */
 
 #if HAVE_XSCRNSAVER
-static gboolean on_poll(gpointer data);
-
-/* The one timer, re-armed to fire `delay` µs from now. */
-static void arm_poll(DbkIdleSource *self, DbkUsec delay) {
-  g_clear_handle_id(&self->poll_id, g_source_remove);
-  if (self->broken)
-    return;
-  delay = MAX(delay, MIN_POLL_DELAY);
-  if (delay >= SECONDS_TIMER_FROM) {
-    DbkUsec s = delay / DBK_USEC_PER_SEC + (delay % DBK_USEC_PER_SEC != 0);
-
-    self->poll_id = g_timeout_add_seconds((guint)MIN(s, G_MAXUINT), on_poll, self);
-  } else {
-    DbkUsec ms = delay / 1000 + (delay % 1000 != 0);
-
-    self->poll_id = g_timeout_add((guint)ms, on_poll, self);
-  }
-}
-
-/* When the next reading could tell something new. */
-static DbkUsec next_poll_delay(const DbkIdleSource *self, gint64 now_mono) {
-  if (self->state == STATE_IDLE) {
-    DbkUsec away = (DbkUsec)MAX(now_mono - self->idle_since_mono, 0);
-
-    return CLAMP(away / AWAY_POLL_DIVISOR, AWAY_POLL_MIN, AWAY_POLL_MAX);
-  } else {
-    /* Idle time grows by the time passed, unless there is input. */
-    DbkUsec idle_now = self->last_idle + (DbkUsec)MAX(now_mono - self->last_mono, 0);
-
-    if (idle_now >= self->threshold)
-      return 0;
-    return self->threshold - idle_now + THRESHOLD_SLACK;
-  }
-}
-
-/*
- * Reads the idle time, queues what changed and arms the next poll. A
- * return and a new idleness can both show in one reading: a short touch
- * between two polls while away.
- */
-static gboolean poll_saver(DbkIdleSource *self) {
-  gint64 now_mono;
-  DbkUsec idle;
-
+/* The idle time now: a round trip, which also sends what is queued. */
+static gboolean query_saver(DbkIdleSource *self, DbkUsec *ret_idle) {
   if (self->broken ||
       !XScreenSaverQueryInfo(self->display, DefaultRootWindow(self->display), self->saver_info))
     return FALSE;
-  now_mono = g_get_monotonic_time();
-  idle = ms_to_usec(self->saver_info->idle);
-  if (self->state == STATE_IDLE) {
-    DbkUsec away = (DbkUsec)MAX(now_mono - self->idle_since_mono, 0);
-
-    if (idle + RETURN_TOLERANCE < away) {
-      self->state = STATE_ACTIVE;
-      queue_report(self, FALSE, 0);
-    }
-  }
-  if (self->state == STATE_ACTIVE && idle >= self->threshold) {
-    self->state = STATE_IDLE;
-    self->idle_since = usec_before(dbk_now(), idle);
-    self->idle_since_mono = now_mono - (gint64)MIN(idle, (DbkUsec)now_mono);
-    queue_report(self, TRUE, self->idle_since);
-  }
-  self->last_idle = idle;
-  self->last_mono = now_mono;
-  arm_poll(self, next_poll_delay(self, now_mono));
+  *ret_idle = ms_to_usec(self->saver_info->idle);
   return TRUE;
 }
 
-static gboolean on_poll(gpointer data) {
-  DbkIdleSource *self = data;
+static void on_poll_idle(void *data, DbkUsec since) {
+  queue_report(data, TRUE, since);
+}
 
-  self->poll_id = 0;
-  poll_saver(self);
+static void on_poll_active(void *data) {
+  queue_report(data, FALSE, 0);
+}
+
+static const DbkIdleListener poll_listener = {
+    .idle = on_poll_idle,
+    .active = on_poll_active,
+};
+
+/* The poll's read(): at once, then the reports from the main loop as always. */
+static void poll_saver(DbkIdlePoll *poll, void *data) {
+  DbkIdleSource *self = data;
+  DbkUsec idle;
+
+  if (query_saver(self, &idle))
+    dbk_idle_poll_take_reading(poll, idle);
+  else
+    dbk_idle_poll_read_failed(poll);
   process_events(self);
   flush_reports(self);
-  return G_SOURCE_REMOVE;
 }
 
 static gboolean start_screensaver(DbkIdleSource *self, GError **error) {
   int event_base, error_base, major, minor;
+  DbkUsec idle, since = 0;
 
   if (!XScreenSaverQueryExtension(self->display, &event_base, &error_base) ||
       !XScreenSaverQueryVersion(self->display, &major, &minor)) {
@@ -529,14 +446,14 @@ static gboolean start_screensaver(DbkIdleSource *self, GError **error) {
     return FALSE;
   }
   self->saver_info = XScreenSaverAllocInfo();
-  if (self->saver_info == NULL || !poll_saver(self)) {
+  if (self->saver_info == NULL || !query_saver(self, &idle)) {
     g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
                 "the X server's MIT-SCREEN-SAVER extension does not tell the idle time");
     return FALSE;
   }
-  /* The first report: idle(since) is queued already when the user is away. */
-  if (self->state == STATE_ACTIVE)
-    queue_report(self, FALSE, 0);
+  self->poll = dbk_idle_poll_new(self->threshold, idle, poll_saver, &poll_listener, self);
+  /* The first report. */
+  queue_report(self, dbk_idle_poll_is_idle(self->poll, &since), since);
   g_debug("x11: polling MIT-SCREEN-SAVER on %s", DisplayString(self->display));
   return TRUE;
 }
@@ -592,8 +509,7 @@ static DbkIdleSource *x11_new(const DbkIdleContext *ctx, const DbkIdleListener *
 
   self = g_new0(DbkIdleSource, 1);
   self->display = display;
-  self->listener = *listener;
-  self->user_data = user_data;
+  dbk_idle_reporter_init(&self->reporter, listener, user_data);
   self->threshold = ctx->threshold;
   self->outbox = g_array_new(FALSE, FALSE, sizeof(Report));
   self->idletime = None;
@@ -640,9 +556,8 @@ static void x11_set_threshold(DbkIdleSource *self, DbkUsec threshold) {
     return;
   self->threshold = threshold;
 #if HAVE_XSCRNSAVER
-  if (self->idletime == None) {
-    if (self->state == STATE_ACTIVE)
-      arm_poll(self, next_poll_delay(self, g_get_monotonic_time()));
+  if (self->poll != NULL) {
+    dbk_idle_poll_set_threshold(self->poll, threshold);
     return;
   }
 #endif
@@ -665,7 +580,7 @@ static void x11_free(DbkIdleSource *self) {
   /* Safe on a broken connection too; it may call on_connection_broken() once more. */
   XCloseDisplay(self->display);
 #if HAVE_XSCRNSAVER
-  g_clear_handle_id(&self->poll_id, g_source_remove);
+  g_clear_pointer(&self->poll, dbk_idle_poll_free);
   if (self->saver_info != NULL)
     XFree(self->saver_info);
 #endif

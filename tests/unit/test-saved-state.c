@@ -117,7 +117,8 @@ static void test_binary_moved_aside(void **state) {
   (void)state;
   g_autofree char *parent = g_path_get_dirname(path);
   g_mkdir_with_parents(parent, 0700);
-  assert_true(g_file_set_contents(path, "\0\xff garbage [", 15, NULL));
+  static const char binary[] = "\0\xff garbage [";
+  assert_true(g_file_set_contents(path, binary, sizeof(binary) - 1, NULL));
   expect_moved_aside("binary bytes");
 }
 
