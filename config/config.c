@@ -496,6 +496,13 @@ static void load_idle(GKeyFile *file, const char *path, DbkConfig *config, GPtrA
                 "allowed: count-as-present, ignore");
 }
 
+char *dbk_config_find_path(void) {
+  char *found = dbk_config_path_lookup();
+  char *path = g_strdup(found);
+  free(found);
+  return path;
+}
+
 DbkConfig *dbk_config_load(const char *path, GPtrArray *errors, GPtrArray *warnings,
                            GError **error) {
   g_autoptr(DbkConfig) config = dbk_config_new_default();

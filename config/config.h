@@ -74,6 +74,9 @@ void dbk_config_free(DbkConfig *config);
 gboolean dbk_config_equal(const DbkConfig *a, const DbkConfig *b);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DbkConfig, dbk_config_free)
 
+/* dbk_config_path_lookup() as a GLib string (g_free), NULL when no file exists. */
+char *dbk_config_find_path(void);
+
 /*
  * Reads `path` (NULL: built-in defaults). Every key that is present and
  * valid is taken; a bad value keeps that key's default and adds a message

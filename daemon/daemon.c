@@ -30,6 +30,14 @@ gint64 dbk_daemon_to_unix(DbkUsec boottime) {
   return (gint64)boottime + offset;
 }
 
+gint64 dbk_daemon_paused_until(DbkDaemon *d) {
+  if (!d->engine.paused)
+    return 0;
+  if (d->engine.paused_until == DBK_USEC_INFINITY)
+    return -1;
+  return dbk_daemon_to_unix(d->engine.paused_until);
+}
+
 static DbkDayCounts *today(DbkDaemon *d) {
   g_autoptr(GDateTime) now = g_date_time_new_now_local();
   int day = g_date_time_get_year(now) * 1000 + g_date_time_get_day_of_year(now);
@@ -316,10 +324,7 @@ static void set_config_error(DbkDaemon *d, const char *message) {
 static char *lookup_config_path(DbkDaemon *d) {
   if (d->options.config_override)
     return g_strdup(d->options.config_override);
-  char *found = dbk_config_path_lookup();
-  char *path = g_strdup(found);
-  free(found);
-  return path;
+  return dbk_config_find_path();
 }
 
 static char *join_messages(GPtrArray *messages) {
@@ -459,9 +464,6 @@ GVariant *dbk_daemon_get_status(DbkDaemon *d) {
   GVariantBuilder b;
   g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
 
-  gint64 paused_until = 0;
-  if (e->paused)
-    paused_until = e->paused_until == DBK_USEC_INFINITY ? -1 : dbk_daemon_to_unix(e->paused_until);
   const DbkStretch *stretch = d->due_stretch ? d->due_stretch : upcoming_stretch(d);
   const char *server = dbk_notifier_server_name(d->notifier);
 
@@ -484,7 +486,7 @@ GVariant *dbk_daemon_get_status(DbkDaemon *d) {
                         g_variant_new_int64(dbk_daemon_to_unix(dbk_engine_next_reminder(e))));
   g_variant_builder_add(&b, "{sv}", "snoozed_until",
                         g_variant_new_int64(dbk_daemon_to_unix(e->snoozed_until)));
-  g_variant_builder_add(&b, "{sv}", "paused_until", g_variant_new_int64(paused_until));
+  g_variant_builder_add(&b, "{sv}", "paused_until", g_variant_new_int64(dbk_daemon_paused_until(d)));
   g_variant_builder_add(&b, "{sv}", "idle_source",
                         g_variant_new_string(dbk_idle_picker_name(d->idle)));
   g_variant_builder_add(&b, "{sv}", "idle_source_detail",

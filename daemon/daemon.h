@@ -84,5 +84,7 @@ void dbk_dbus_service_publish(DbkDaemon *daemon);
 
 /* Boot-clock time to wall-clock unix µs (0 stays 0). */
 gint64 dbk_daemon_to_unix(DbkUsec boottime);
+/* The end of a pause as the API says it: unix µs, 0 = none, -1 = until resume. */
+gint64 dbk_daemon_paused_until(DbkDaemon *daemon);
 
 #define DBK_ERROR_INVALID_CONFIG "org.deskbreak.Daemon1.Error.InvalidConfig"

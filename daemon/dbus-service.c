@@ -128,15 +128,11 @@ void dbk_dbus_service_publish(DbkDaemon *d) {
     g_debug("State: %s", state);
     sd_notifyf(0, "STATUS=%s", state);
   }
-  gint64 paused_until = 0;
-  if (e->paused)
-    paused_until = e->paused_until == DBK_USEC_INFINITY ? -1 : dbk_daemon_to_unix(e->paused_until);
-
   dbk_daemon1_set_state(service, state);
   dbk_daemon1_set_sitting_since(service, e->in_session ? dbk_daemon_to_unix(e->sitting_since) : 0);
   dbk_daemon1_set_next_reminder(service, dbk_daemon_to_unix(dbk_engine_next_reminder(e)));
   dbk_daemon1_set_snoozed_until(service, dbk_daemon_to_unix(e->snoozed_until));
-  dbk_daemon1_set_paused_until(service, paused_until);
+  dbk_daemon1_set_paused_until(service, dbk_daemon_paused_until(d));
   dbk_daemon1_set_interval(service, d->config->interval);
   dbk_daemon1_set_idle_source(service, d->idle ? dbk_idle_picker_name(d->idle) : "none");
   dbk_daemon1_set_config_error(service, d->config_error);

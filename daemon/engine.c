@@ -159,7 +159,6 @@ static void take_break(DbkEngine *e, DbkUsec t, DbkBreakKind how, DbkEffects *ou
 static void show_reminder(DbkEngine *e, DbkUsec t, DbkEffects *out) {
   if (!e->due) {
     e->due = true;
-    e->due_since = t;
     e->times_shown = 0;
   }
   e->times_shown++;

@@ -97,7 +97,6 @@ typedef struct {
   DbkUsec asleep_since;
 
   bool due;           /* a reminder is showing */
-  DbkUsec due_since;  /* first shown */
   DbkUsec last_shown; /* last shown (first or repeat) */
   unsigned times_shown;
   DbkUsec waiting_since; /* fell due while typing: waits for a pause; 0 = not */

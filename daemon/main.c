@@ -48,12 +48,8 @@ static GLogWriterOutput write_log(GLogLevelFlags level, const GLogField *fields,
 /* --check-config: what `deskbreak config check` runs. 0 valid, 1 invalid, 2 unreadable. */
 static int check_config(const char *path) {
   g_autofree char *owned = NULL;
-  if (!path || !*path) {
-    char *found = dbk_config_path_lookup();
-    owned = g_strdup(found);
-    free(found);
-    path = owned;
-  }
+  if (!path || !*path)
+    path = owned = dbk_config_find_path();
   if (!path) {
     printf("No config file: the built-in defaults apply.\n");
     return 0;

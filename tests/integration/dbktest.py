@@ -755,6 +755,17 @@ class DeskbreakTestCase(unittest.TestCase):
         self.mutter = proc
         return proc
 
+    def type_for(self, seconds, every=1.0):
+        """self.user_input() every `every` s for `seconds`; returns the time
+        of the last one."""
+        end = time.monotonic() + seconds
+        while True:
+            last = time.time()  # the input happens after this
+            self.user_input()
+            if time.monotonic() >= end:
+                return last
+            self.settle(every)
+
     def user_input(self):
         """Stands for a key press: resets Mutter's idle time."""
         self.bus.call(MUTTER_NAME, MUTTER_PATH, 'org.gnome.Mutter.IdleMonitor',

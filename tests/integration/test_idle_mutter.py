@@ -21,16 +21,6 @@ class MutterTest(DeskbreakTestCase):
         self.start_notify_mock()
         self.start_mutter_mock()
 
-    def type_for(self, seconds, every=1.0):
-        """Input every `every` s for `seconds`; returns the time of the last one."""
-        end = time.monotonic() + seconds
-        while True:
-            last = time.time()  # the input happens after this
-            self.user_input()
-            if time.monotonic() >= end:
-                return last
-            self.settle(every)
-
     def test_source_is_mutter(self):
         self.start_daemon(interval='1h', source='mutter')
         st = self.status()

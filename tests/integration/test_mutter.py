@@ -174,16 +174,6 @@ class MutterHelpers:
         return self.bus.call(MUTTER_NAME, MUTTER_PATH, MUTTER_IFACE, 'GetIdletime',
                              reply='(t)').unpack()[0]
 
-    def type_for(self, seconds, every=1.0):
-        """Input every `every` s for `seconds`; returns the time of the last one."""
-        end = time.monotonic() + seconds
-        while True:
-            last = time.time()  # the input happens after this
-            self.user_input()
-            if time.monotonic() >= end:
-                return last
-            self.settle(every)
-
     def settle_until(self, wall_time):
         """Waits (checking nothing happens) until time.time() reaches wall_time."""
         left = wall_time - time.time()

@@ -193,16 +193,6 @@ class WaylandTest(DeskbreakTestCase):
                            capture_output=True, text=True, timeout=dbktest.DEADLINE)
         self.assertEqual(r.returncode, 0, f'wl-activity failed: {r.stderr}')
 
-    def type_for(self, seconds, every=1.0):
-        """Input every `every` s for `seconds`; returns the time of the last one."""
-        end = time.monotonic() + seconds
-        while True:
-            last = time.time()  # the input happens after this
-            self.user_input()
-            if time.monotonic() >= end:
-                return last
-            self.settle(every)
-
     def start_wayland_daemon(self, **kw):
         return self.start_daemon(source='wayland', env=self.wayland_env(), **kw)
 

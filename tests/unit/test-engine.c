@@ -179,9 +179,9 @@ static void dump(void) {
                 fmt_time(dbk_engine_next_deadline(&tl.e)));
   print_message(
       "# engine: in_session %d since %s, idle %d since %s, locked %d, asleep %d, "
-      "due %d since %s shown %u, snoozed_until %s, skipped_until %s, paused %d until %s\n",
+      "due %d shown %u, snoozed_until %s, skipped_until %s, paused %d until %s\n",
       tl.e.in_session, fmt_time(tl.e.sitting_since), tl.e.idle, fmt_time(tl.e.idle_since),
-      tl.e.locked, tl.e.asleep, tl.e.due, fmt_time(tl.e.due_since), tl.e.times_shown,
+      tl.e.locked, tl.e.asleep, tl.e.due, tl.e.times_shown,
       fmt_time(tl.e.snoozed_until), fmt_time(tl.e.skipped_until), tl.e.paused,
       fmt_time(tl.e.paused_until));
   size_t from = tl.n_log > 40 ? tl.n_log - 40 : 0;
