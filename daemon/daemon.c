@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/timerfd.h>
 #include <systemd/sd-daemon.h>
+#include <systemd/sd-id128.h>
 #include <unistd.h>
 
 #include "build-config.h"
@@ -38,12 +39,99 @@ gint64 dbk_daemon_paused_until(DbkDaemon *d) {
   return dbk_daemon_to_unix(d->engine.paused_until);
 }
 
-static DbkDayCounts *today(DbkDaemon *d) {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local();
-  int day = g_date_time_get_year(now) * 1000 + g_date_time_get_day_of_year(now);
-  if (day != d->today.day)
-    d->today = (DbkDayCounts){.day = day};
-  return &d->today;
+static void settle(DbkDaemon *d, const DbkEffects *effects);
+
+/* ---- the daily history ---- */
+
+/* Counts the sitting from `start` (a session's start) up to `end`, less
+ * what is counted already. */
+static void credit_span(DbkDaemon *d, DbkUsec start, DbkUsec end) {
+  DbkUsec from = MAX(d->credited, start);
+  if (end > from)
+    dbk_history_add_sitting(d->history, dbk_daemon_to_unix(from), end - from, end - start);
+  d->credited = MAX(d->credited, end);
+}
+
+/* Brings the history's sitting time up to `now`: short idle counts as
+ * sitting once the user is back; time away only if it turns out short. */
+static void credit_sitting(DbkDaemon *d, DbkUsec now) {
+  if (d->engine.in_session)
+    credit_span(d, d->engine.sitting_since, dbk_engine_sitting_end(&d->engine, now));
+}
+
+static void count(DbkDaemon *d, DbkCounter counter) {
+  dbk_history_count(d->history, dbk_daemon_to_unix(dbk_now()), counter);
+}
+
+static DbkStamp stamp_at(DbkDaemon *d, DbkUsec boottime) {
+  DbkStamp stamp = {.boottime = boottime, .realtime = dbk_daemon_to_unix(boottime)};
+  g_strlcpy(stamp.boot_id, d->boot_id, sizeof(stamp.boot_id));
+  return stamp;
+}
+
+/* Writes what a restart needs (state first, then the history with its
+ * count), before any client hears of the transition. A failed write is
+ * warned of once, until one succeeds again. */
+static void persist(DbkDaemon *d) {
+  DbkUsec now = dbk_now();
+  g_autoptr(GError) error = NULL;
+  DbkSavedState state = {
+      .rotation_pos = d->rotation_pos,
+      .last_stretch = d->last_stretch_id,
+      .saved = stamp_at(d, now),
+      .due_stretch = d->due_stretch ? (char *)d->due_stretch->id : NULL,
+      .notification_id = dbk_notifier_reminder_id(d->notifier),
+  };
+  dbk_engine_snapshot(&d->engine, now, &state.engine);
+  if (!dbk_saved_state_save(d->state_path, &state, &error)) {
+    if (!d->state_unsaved)
+      g_warning("Cannot save %s: %s; carrying on, and saying so only once", d->state_path,
+                error->message);
+    d->state_unsaved = TRUE;
+  } else {
+    if (d->state_unsaved)
+      g_message("Saved %s again", d->state_path);
+    d->state_unsaved = FALSE;
+  }
+  g_clear_error(&error);
+
+  DbkStamp credited = stamp_at(d, MAX(d->credited, 1));
+  dbk_history_set_credited(d->history, &credited);
+  dbk_history_prune(d->history, dbk_history_date_of(d->history, g_get_real_time()));
+  if (!dbk_history_save(d->history, d->history_path, &error)) {
+    if (!d->history_unsaved)
+      g_warning("Cannot save %s: %s; carrying on, and saying so only once", d->history_path,
+                error->message);
+    d->history_unsaved = TRUE;
+  } else {
+    if (d->history_unsaved)
+      g_message("Saved %s again", d->history_path);
+    d->history_unsaved = FALSE;
+  }
+}
+
+static gboolean on_heartbeat(void *data) {
+  DbkDaemon *d = data;
+  credit_sitting(d, dbk_now());
+  persist(d);
+  return G_SOURCE_CONTINUE;
+}
+
+/*
+ * While a session goes on, the saved state is refreshed often enough that
+ * a daemon restarted after a crash can tell it was gone for less than
+ * natural-break, and so go on with the session.
+ */
+static void update_heartbeat(DbkDaemon *d) {
+  DbkUsec period = 0;
+  if (d->engine.in_session)
+    period = CLAMP(d->engine.settings.natural_break / 2, DBK_USEC_PER_SEC, 2 * DBK_USEC_PER_MIN);
+  if (period == d->heartbeat_period && (period == 0) == (d->heartbeat_id == 0))
+    return;
+  g_clear_handle_id(&d->heartbeat_id, g_source_remove);
+  d->heartbeat_period = period;
+  if (period)
+    d->heartbeat_id = g_timeout_add_seconds((guint)(period / DBK_USEC_PER_SEC), on_heartbeat, d);
 }
 
 static DbkTimerSettings timer_settings(DbkDaemon *d) {
@@ -106,18 +194,14 @@ static void present_reminder(DbkDaemon *d) {
   g_message("Reminder: %s (shown %u time%s)", d->due_stretch->title, times_shown,
             times_shown == 1 ? "" : "s");
   dbk_notifier_show(d->notifier, d->due_stretch, times_shown, urgency, d->config->snooze);
-  dbk_daemon1_emit_reminder_shown(d->service, d->due_stretch->id, times_shown);
+  /* Out of settle() the transition is saved already; in it, the signal
+   * waits until it is (emit_signals). */
+  if (!d->in_settle)
+    dbk_daemon1_emit_reminder_shown(d->service, d->due_stretch->id, times_shown);
 }
 
-/* The rotation's place survives a restart, so no stretch comes twice in a row. */
-static void save_state(DbkDaemon *d) {
-  DbkSavedState state = {.rotation_pos = d->rotation_pos, .last_stretch = d->last_stretch_id};
-  g_autoptr(GError) error = NULL;
-  if (!dbk_saved_state_save(d->state_path, &state, &error))
-    g_warning("Cannot save %s: %s, ignoring", d->state_path, error->message);
-}
-
-static void load_state(DbkDaemon *d) {
+/* Reads the state and the history a deskbreakd before this one left. */
+static DbkSavedState load_state(DbkDaemon *d) {
   DbkSavedState state;
   g_autofree char *warning = NULL;
   d->state_path = dbk_saved_state_path();
@@ -126,7 +210,60 @@ static void load_state(DbkDaemon *d) {
     g_warning("%s", warning);
   d->rotation_pos = state.rotation_pos % g_strv_length(d->config->stretches);
   d->last_stretch_id = g_steal_pointer(&state.last_stretch);
-  dbk_saved_state_clear(&state);
+
+  g_autofree char *history_warning = NULL;
+  d->history = dbk_history_new(NULL);
+  d->history_path = dbk_history_path();
+  dbk_history_load(d->history, d->history_path, &history_warning);
+  if (history_warning)
+    g_warning("%s", history_warning);
+  return state;
+}
+
+/*
+ * Goes on from where the last deskbreakd stopped: the same session if it
+ * was gone for less than natural-break (the gap counting as sitting), a
+ * natural break otherwise. The wall clock only dates things: how long
+ * anything lasted comes from the boot clock, or across a reboot from the
+ * two stamps.
+ */
+static void restore(DbkDaemon *d, DbkSavedState *state) {
+  DbkUsec now = dbk_now();
+  DbkStamp here = stamp_at(d, now);
+  DbkUsec gap = 0;
+  d->credited = now;
+  if (!state->saved.boot_id[0])
+    return;
+  if (!dbk_stamp_gap(&state->saved, &here, &gap)) {
+    g_message("Cannot tell how long deskbreakd was gone (the clock went back): "
+              "counting it as a break");
+    gap = DBK_USEC_INFINITY;
+  }
+  /* Sitting time the last deskbreakd saw but did not count yet is counted
+   * from the history's mark on; without a mark, from now. */
+  DbkUsec since_credit;
+  if (dbk_stamp_gap(dbk_history_credited(d->history), &here, &since_credit))
+    d->credited = since_credit < now ? now - since_credit : 1;
+
+  DbkEffects fx = {0};
+  dbk_engine_restore(&d->engine, now, gap, &state->engine, &fx);
+  if (d->engine.due) {
+    const DbkStretch *stretch =
+        state->due_stretch ? dbk_config_find_stretch(d->config, state->due_stretch) : NULL;
+    d->due_stretch = dbk_stretch_dup(stretch ? stretch : upcoming_stretch(d));
+    dbk_notifier_adopt(d->notifier, state->notification_id);
+  }
+  if (gap == DBK_USEC_INFINITY)
+    g_message("Starting afresh");
+  else if (d->engine.in_session)
+    g_message("Going on with the sitting session (deskbreakd was gone %" G_GUINT64_FORMAT " s)",
+              gap / DBK_USEC_PER_SEC);
+  else if (state->engine.in_session)
+    g_message("deskbreakd was gone %" G_GUINT64_FORMAT " s: counted as a natural break",
+              gap / DBK_USEC_PER_SEC);
+  settle(d, &fx);
+  if (d->engine.due)
+    present_reminder(d);
 }
 
 static void show_reminder(DbkDaemon *d, unsigned times_shown) {
@@ -137,8 +274,7 @@ static void show_reminder(DbkDaemon *d, unsigned times_shown) {
     d->rotation_pos = (i + 1) % g_strv_length(d->config->stretches);
     g_free(d->last_stretch_id);
     d->last_stretch_id = g_strdup(d->due_stretch->id);
-    today(d)->reminders++;
-    save_state(d);
+    count(d, DBK_COUNT_REMINDER);
   }
   present_reminder(d);
 }
@@ -156,17 +292,35 @@ static void apply_effects(DbkDaemon *d, const DbkEffects *effects) {
       d->held = FALSE;
       break;
     case DBK_EFFECT_BREAK_TAKEN:
-      today(d)->breaks++;
+      /* The session that ended, up to when the user left it. */
+      credit_span(d, effect->sitting_end - effect->session_length, effect->sitting_end);
+      dbk_history_count_break(d->history, dbk_daemon_to_unix(effect->sitting_end), effect->how);
       g_message("Break taken (%s)", dbk_break_kind_to_string(effect->how));
-      dbk_daemon1_emit_break_taken(d->service, dbk_break_kind_to_string(effect->how));
       break;
     }
   }
 }
 
-/* After every engine call: do what it says, tell clients, re-arm. */
+/* What clients hear of the effects, once they are saved. */
+static void emit_signals(DbkDaemon *d, const DbkEffects *effects) {
+  for (unsigned i = 0; i < effects->n; i++) {
+    const DbkEffect *effect = &effects->items[i];
+    if (effect->type == DBK_EFFECT_SHOW_REMINDER && !d->held && d->due_stretch)
+      dbk_daemon1_emit_reminder_shown(d->service, d->due_stretch->id, effect->times_shown);
+    else if (effect->type == DBK_EFFECT_BREAK_TAKEN)
+      dbk_daemon1_emit_break_taken(d->service, dbk_break_kind_to_string(effect->how));
+  }
+}
+
+/* After every engine call: do what it says, save it, tell clients, re-arm. */
 static void settle(DbkDaemon *d, const DbkEffects *effects) {
+  d->in_settle = TRUE;
   apply_effects(d, effects);
+  d->in_settle = FALSE;
+  credit_sitting(d, dbk_now());
+  persist(d);
+  emit_signals(d, effects);
+  update_heartbeat(d);
   /* The engine wants to hear of shorter pauses while a reminder waits for one. */
   if (d->idle)
     dbk_idle_picker_set_threshold(d->idle, dbk_engine_idle_threshold(&d->engine));
@@ -206,8 +360,8 @@ static void on_active(void *data) {
 
 static void log_idle_source(DbkDaemon *d) {
   const char *detail = dbk_idle_picker_detail(d->idle);
-  g_message("Idle source: %s%s%s%s", dbk_idle_picker_name(d->idle), *detail ? " (passed over: " : "",
-            detail, *detail ? ")" : "");
+  g_message("Idle source: %s%s%s%s", dbk_idle_picker_name(d->idle),
+            *detail ? " (passed over: " : "", detail, *detail ? ")" : "");
 }
 
 /* The picker moved to another source; the sitting session carries on. */
@@ -278,13 +432,13 @@ static void on_action(void *data, DbkAction action) {
     break;
   case DBK_ACTION_SNOOZE:
     g_message("Snooze pressed");
-    today(d)->snoozes++;
+    count(d, DBK_COUNT_SNOOZE);
     dbk_engine_snooze(&d->engine, dbk_now(), d->config->snooze, &fx);
     break;
   case DBK_ACTION_SKIP:
     g_message("Skip pressed");
     if (dbk_engine_skip(&d->engine, dbk_now(), &fx))
-      today(d)->skips++;
+      count(d, DBK_COUNT_SKIP);
     break;
   }
   settle(d, &fx);
@@ -460,7 +614,15 @@ static gboolean on_watchdog(void *data) {
 GVariant *dbk_daemon_get_status(DbkDaemon *d) {
   DbkUsec now = dbk_now();
   const DbkEngine *e = &d->engine;
-  DbkDayCounts *counts = today(d);
+  credit_sitting(d, now);
+  DbkDay counts = {0};
+  const DbkDay *today =
+      dbk_history_get(d->history, dbk_history_date_of(d->history, g_get_real_time()));
+  if (today)
+    counts = *today;
+  unsigned breaks = 0;
+  for (unsigned k = 0; k < DBK_BREAK_KINDS; k++)
+    breaks += counts.breaks[k];
   GVariantBuilder b;
   g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
 
@@ -486,7 +648,8 @@ GVariant *dbk_daemon_get_status(DbkDaemon *d) {
                         g_variant_new_int64(dbk_daemon_to_unix(dbk_engine_next_reminder(e))));
   g_variant_builder_add(&b, "{sv}", "snoozed_until",
                         g_variant_new_int64(dbk_daemon_to_unix(e->snoozed_until)));
-  g_variant_builder_add(&b, "{sv}", "paused_until", g_variant_new_int64(dbk_daemon_paused_until(d)));
+  g_variant_builder_add(&b, "{sv}", "paused_until",
+                        g_variant_new_int64(dbk_daemon_paused_until(d)));
   g_variant_builder_add(&b, "{sv}", "idle_source",
                         g_variant_new_string(dbk_idle_picker_name(d->idle)));
   g_variant_builder_add(&b, "{sv}", "idle_source_detail",
@@ -509,17 +672,52 @@ GVariant *dbk_daemon_get_status(DbkDaemon *d) {
   g_variant_builder_add(&b, "{sv}", "dnd", g_variant_new_boolean(dnd));
   g_variant_builder_add(&b, "{sv}", "times_shown",
                         g_variant_new_uint32(e->due ? e->times_shown : 0));
-  g_variant_builder_add(&b, "{sv}", "breaks_today", g_variant_new_uint32(counts->breaks));
-  g_variant_builder_add(&b, "{sv}", "reminders_today", g_variant_new_uint32(counts->reminders));
-  g_variant_builder_add(&b, "{sv}", "snoozes_today", g_variant_new_uint32(counts->snoozes));
-  g_variant_builder_add(&b, "{sv}", "skips_today", g_variant_new_uint32(counts->skips));
+  g_variant_builder_add(&b, "{sv}", "breaks_today", g_variant_new_uint32(breaks));
+  g_variant_builder_add(&b, "{sv}", "reminders_today", g_variant_new_uint32(counts.reminders));
+  g_variant_builder_add(&b, "{sv}", "snoozes_today", g_variant_new_uint32(counts.snoozes));
+  g_variant_builder_add(&b, "{sv}", "skips_today", g_variant_new_uint32(counts.skips));
+  g_variant_builder_add(&b, "{sv}", "sitting_today_usec", g_variant_new_uint64(counts.sitting));
+  g_variant_builder_add(&b, "{sv}", "longest_today_usec", g_variant_new_uint64(counts.longest));
   g_variant_builder_add(&b, "{sv}", "version", g_variant_new_string(PACKAGE_VERSION));
   return g_variant_builder_end(&b);
 }
 
+GVariant *dbk_daemon_get_history(DbkDaemon *d, guint days) {
+  credit_sitting(d, dbk_now());
+  guint32 today = dbk_history_date_of(d->history, g_get_real_time());
+  GVariantBuilder list;
+  g_variant_builder_init(&list, G_VARIANT_TYPE("aa{sv}"));
+  for (guint i = days; i-- > 0;) {
+    guint32 date = dbk_history_date_minus(today, i);
+    const DbkDay *found = dbk_history_get(d->history, date);
+    DbkDay day = found ? *found : (DbkDay){.date = date};
+    GVariantBuilder kinds;
+    g_variant_builder_init(&kinds, G_VARIANT_TYPE("a{su}"));
+    unsigned breaks = 0;
+    for (unsigned k = 0; k < DBK_BREAK_KINDS; k++) {
+      breaks += day.breaks[k];
+      g_variant_builder_add(&kinds, "{su}", dbk_break_kind_to_string(k), day.breaks[k]);
+    }
+    g_autofree char *text =
+        g_strdup_printf("%04u-%02u-%02u", date / 10000, date / 100 % 100, date % 100);
+    GVariantBuilder b;
+    g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+    g_variant_builder_add(&b, "{sv}", "date", g_variant_new_string(text));
+    g_variant_builder_add(&b, "{sv}", "sitting_usec", g_variant_new_uint64(day.sitting));
+    g_variant_builder_add(&b, "{sv}", "longest_usec", g_variant_new_uint64(day.longest));
+    g_variant_builder_add(&b, "{sv}", "reminders", g_variant_new_uint32(day.reminders));
+    g_variant_builder_add(&b, "{sv}", "breaks", g_variant_new_uint32(breaks));
+    g_variant_builder_add(&b, "{sv}", "breaks_by_kind", g_variant_builder_end(&kinds));
+    g_variant_builder_add(&b, "{sv}", "snoozes", g_variant_new_uint32(day.snoozes));
+    g_variant_builder_add(&b, "{sv}", "skips", g_variant_new_uint32(day.skips));
+    g_variant_builder_add_value(&list, g_variant_builder_end(&b));
+  }
+  return g_variant_builder_end(&list);
+}
+
 DbkUsec dbk_daemon_snooze(DbkDaemon *d, DbkUsec duration) {
   DbkEffects fx = {0};
-  today(d)->snoozes++;
+  count(d, DBK_COUNT_SNOOZE);
   DbkUsec until = dbk_engine_snooze(&d->engine, dbk_now(), duration, &fx);
   settle(d, &fx);
   return until;
@@ -621,7 +819,12 @@ gboolean dbk_daemon_init(DbkDaemon *d, const DbkDaemonOptions *options, GError *
     return FALSE;
   g_signal_connect(d->session_bus, "closed", G_CALLBACK(on_session_bus_closed), d);
   init_config(d);
-  load_state(d);
+  sd_id128_t boot;
+  if (sd_id128_get_boot(&boot) >= 0)
+    sd_id128_to_string(boot, d->boot_id);
+  else
+    g_message("No boot id: a restart cannot tell a reboot apart");
+  g_auto(DbkSavedState) state = load_state(d);
   DbkTimerSettings settings = timer_settings(d);
   dbk_engine_init(&d->engine, &settings);
   if (!init_timer(d, error))
@@ -631,6 +834,7 @@ gboolean dbk_daemon_init(DbkDaemon *d, const DbkDaemonOptions *options, GError *
     return FALSE;
   d->notifier = dbk_notifier_new(d->session_bus, &notifier_listener, d);
   d->session_watch = dbk_session_watch_new(d->session_bus, d->system_bus, &session_listener, d);
+  restore(d, &state);
   start_idle_source(d);
   settings = timer_settings(d);
   d->engine.settings = settings; /* nothing has happened yet to apply them to */
@@ -645,6 +849,9 @@ gboolean dbk_daemon_init(DbkDaemon *d, const DbkDaemonOptions *options, GError *
 int dbk_daemon_run(DbkDaemon *d) {
   g_main_loop_run(d->loop);
   sd_notify(0, "STOPPING=1");
+  /* The session goes on after a restart: count it up to now. */
+  credit_sitting(d, dbk_now());
+  persist(d);
   return d->exit_code;
 }
 
@@ -652,6 +859,7 @@ void dbk_daemon_finish(DbkDaemon *d) {
   for (unsigned i = 0; i < G_N_ELEMENTS(d->signal_ids); i++)
     g_clear_handle_id(&d->signal_ids[i], g_source_remove);
   g_clear_handle_id(&d->watchdog_id, g_source_remove);
+  g_clear_handle_id(&d->heartbeat_id, g_source_remove);
   g_clear_pointer(&d->config_watch, dbk_config_watch_free);
   g_clear_pointer(&d->idle, dbk_idle_picker_free);
   g_clear_pointer(&d->session_watch, dbk_session_watch_free);
@@ -678,5 +886,7 @@ void dbk_daemon_finish(DbkDaemon *d) {
   g_clear_pointer(&d->due_stretch, dbk_stretch_free);
   g_clear_pointer(&d->last_stretch_id, g_free);
   g_clear_pointer(&d->state_path, g_free);
+  g_clear_pointer(&d->history, dbk_history_free);
+  g_clear_pointer(&d->history_path, g_free);
   g_clear_pointer(&d->loop, g_main_loop_unref);
 }

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "dbus-generated.h"
 #include "engine.h"
+#include "history.h"
 #include "idle-picker.h"
 #include "notifier.h"
 #include "saved-state.h"
@@ -22,12 +23,6 @@ typedef struct {
   const char *config_override; /* --config */
   gboolean replace;            /* --replace */
 } DbkDaemonOptions;
-
-/* Today's counts, for GetStatus; reset at local midnight. */
-typedef struct {
-  int day; /* g_date_time_get_day_of_year + year * 1000 of the local day counted */
-  unsigned breaks, reminders, snoozes, skips;
-} DbkDayCounts;
 
 typedef struct {
   GMainLoop *loop;
@@ -60,8 +55,16 @@ typedef struct {
   char *last_stretch_id;   /* the stretch suggested last, never twice in a row */
   DbkStretch *due_stretch; /* the due reminder's stretch, a copy: configs come and go */
   char *state_path;        /* $XDG_STATE_HOME/deskbreak/state */
-  gboolean held;                 /* due, but held back by do-not-disturb */
-  DbkDayCounts today;
+  gboolean held;           /* due, but held back by do-not-disturb */
+  gboolean in_settle;      /* settle() runs: signals wait until the state is saved */
+
+  DbkHistory *history; /* the daily history, counted up to `credited` */
+  char *history_path;  /* $XDG_STATE_HOME/deskbreak/history */
+  DbkUsec credited;    /* sitting time before this is in the history */
+  char boot_id[33];
+  guint heartbeat_id; /* refreshes the saved state while a session goes on */
+  DbkUsec heartbeat_period;
+  gboolean state_unsaved, history_unsaved; /* the last write failed: warned once */
 } DbkDaemon;
 
 /* Sets everything up; FALSE with `error` when the daemon cannot run. */
@@ -77,6 +80,8 @@ void dbk_daemon_pause(DbkDaemon *daemon, DbkUsec duration);
 void dbk_daemon_resume(DbkDaemon *daemon);
 void dbk_daemon_take_break(DbkDaemon *daemon, DbkBreakKind how);
 gboolean dbk_daemon_reload(DbkDaemon *daemon, GError **error);
+/* The last `days` local days, oldest first, as GetHistory returns them. */
+GVariant *dbk_daemon_get_history(DbkDaemon *daemon, guint days);
 
 /* dbus-service.c */
 DbkDaemon1 *dbk_dbus_service_new(DbkDaemon *daemon);

@@ -53,6 +53,21 @@ static gboolean handle_get_stretches(DbkDaemon1 *service, GDBusMethodInvocation 
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* The most days GetHistory gives at once. */
+#define HISTORY_DAYS_MAX 1000
+
+static gboolean handle_get_history(DbkDaemon1 *service, GDBusMethodInvocation *invocation,
+                                   guint days, DbkDaemon *d) {
+  if (days < 1 || days > HISTORY_DAYS_MAX) {
+    g_dbus_method_invocation_return_error(invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                                          "GetHistory: %u days is out of range (1 to %u)", days,
+                                          HISTORY_DAYS_MAX);
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  }
+  dbk_daemon1_complete_get_history(service, invocation, dbk_daemon_get_history(d, days));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static gboolean handle_snooze(DbkDaemon1 *service, GDBusMethodInvocation *invocation, guint64 usec,
                               DbkDaemon *d) {
   if (usec == 0)
@@ -107,6 +122,7 @@ DbkDaemon1 *dbk_dbus_service_new(DbkDaemon *d) {
   DbkDaemon1 *service = dbk_daemon1_skeleton_new();
   g_signal_connect(service, "handle-get-status", G_CALLBACK(handle_get_status), d);
   g_signal_connect(service, "handle-get-stretches", G_CALLBACK(handle_get_stretches), d);
+  g_signal_connect(service, "handle-get-history", G_CALLBACK(handle_get_history), d);
   g_signal_connect(service, "handle-snooze", G_CALLBACK(handle_snooze), d);
   g_signal_connect(service, "handle-pause", G_CALLBACK(handle_pause), d);
   g_signal_connect(service, "handle-resume", G_CALLBACK(handle_resume), d);

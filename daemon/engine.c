@@ -24,12 +24,15 @@ static DbkUsec min_usec(DbkUsec a, DbkUsec b) {
   return a < b ? a : b;
 }
 
-static void emit(DbkEffects *out, DbkEffectType type, unsigned times_shown, DbkBreakKind how) {
+static DbkEffect *emit(DbkEffects *out, DbkEffectType type, unsigned times_shown,
+                       DbkBreakKind how) {
   /* The rules emit at most a handful of effects per step and advance() caps
    * its steps, so this only guards against a caller reusing a full list. */
+  static DbkEffect dropped;
   if (!out || out->n >= DBK_EFFECTS_MAX)
-    return;
-  out->items[out->n++] = (DbkEffect){.type = type, .times_shown = times_shown, .how = how};
+    return &dropped;
+  out->items[out->n] = (DbkEffect){.type = type, .times_shown = times_shown, .how = how};
+  return &out->items[out->n++];
 }
 
 /* The user is not at the keyboard: no input, screen locked, or asleep. */
@@ -146,12 +149,15 @@ static void start_session(DbkEngine *e, DbkUsec now) {
  * `deskbreak break`) starts the next session right away; one who is away
  * starts it with the next input. */
 static void take_break(DbkEngine *e, DbkUsec t, DbkBreakKind how, DbkEffects *out) {
+  DbkUsec end = dbk_engine_sitting_end(e, t);
   close_reminder(e, out);
   e->in_session = false;
   e->waiting_since = 0;
   e->snoozed_until = 0;
   e->skipped_until = 0;
-  emit(out, DBK_EFFECT_BREAK_TAKEN, 0, how);
+  DbkEffect *effect = emit(out, DBK_EFFECT_BREAK_TAKEN, 0, how);
+  effect->sitting_end = end;
+  effect->session_length = end - e->sitting_since;
   if (!hands_off(e))
     start_session(e, t);
 }
@@ -327,6 +333,71 @@ void dbk_engine_set_settings(DbkEngine *e, DbkUsec now, const DbkTimerSettings *
   /* A longer interval can make a showing reminder premature. */
   if (e->due && dbk_engine_sitting(e, now) < e->settings.interval)
     close_reminder(e, out);
+  dbk_engine_advance(e, now, out);
+}
+
+DbkUsec dbk_engine_sitting_end(const DbkEngine *e, DbkUsec now) {
+  if (!e->in_session)
+    return 0;
+  DbkUsec end = hands_off(e) ? min_usec(hands_off_since(e), now) : now;
+  return max_usec(end, e->sitting_since);
+}
+
+void dbk_engine_snapshot(const DbkEngine *e, DbkUsec now, DbkEngineSnapshot *ret) {
+  *ret = (DbkEngineSnapshot){
+      .in_session = e->in_session,
+      .sitting = dbk_engine_sitting(e, now),
+      .due = e->due,
+      .times_shown = e->due ? e->times_shown : 0,
+      .since_shown = e->due && now > e->last_shown ? now - e->last_shown : 0,
+      .snooze_left = e->snoozed_until ? max_usec(e->snoozed_until, now) - now : 0,
+      .skip_left = e->skipped_until > now ? e->skipped_until - now : 0,
+      .paused = e->paused,
+  };
+  if (e->paused)
+    ret->pause_left = e->paused_until == DBK_USEC_INFINITY ? DBK_USEC_INFINITY
+                                                           : max_usec(e->paused_until, now) - now;
+  /* 0 means none: a snooze ending right now still has to end. */
+  if (e->snoozed_until && ret->snooze_left == 0)
+    ret->snooze_left = 1;
+}
+
+/* `ago` before `now` on a clock where times must stay > 0. */
+static DbkUsec before(DbkUsec now, DbkUsec ago) {
+  return now > ago ? now - ago : 1;
+}
+
+/* The session a snapshot holds goes on from `then`. */
+static void resume_session(DbkEngine *e, DbkUsec then, const DbkEngineSnapshot *s) {
+  start_session(e, before(then, s->sitting));
+  if (s->due && s->times_shown > 0) {
+    e->due = true;
+    e->times_shown = s->times_shown;
+    e->last_shown = before(then, s->since_shown);
+  }
+  if (s->snooze_left)
+    e->snoozed_until = add_sat(then, s->snooze_left);
+  if (s->skip_left)
+    e->skipped_until = add_sat(then, s->skip_left);
+}
+
+void dbk_engine_restore(DbkEngine *e, DbkUsec now, DbkUsec gap, const DbkEngineSnapshot *s,
+                        DbkEffects *out) {
+  DbkUsec then = before(now, gap);
+  if (s->paused) {
+    e->paused = true;
+    e->paused_until =
+        s->pause_left == DBK_USEC_INFINITY ? DBK_USEC_INFINITY : add_sat(then, s->pause_left);
+  }
+  if (s->in_session && gap < e->settings.natural_break) {
+    resume_session(e, then, s);
+  } else if (s->in_session) {
+    /* Nobody was counting: the time away was a natural break, which also
+     * clears the snooze and the skip and ends the reminder. */
+    DbkEffect *effect = emit(out, DBK_EFFECT_BREAK_TAKEN, 0, DBK_BREAK_NATURAL);
+    effect->sitting_end = then;
+    effect->session_length = s->sitting;
+  }
   dbk_engine_advance(e, now, out);
 }
 

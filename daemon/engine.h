@@ -69,7 +69,14 @@ typedef struct {
   DbkEffectType type;
   unsigned times_shown; /* SHOW_REMINDER: 1 the first time, then 2, 3… */
   DbkBreakKind how;     /* BREAK_TAKEN */
+  /* BREAK_TAKEN: when the ended session stopped counting as sitting (the
+   * start of the time away, or the moment of Done / `deskbreak break`) and
+   * how long it had lasted by then. */
+  DbkUsec sitting_end;
+  DbkUsec session_length;
 } DbkEffect;
+
+#define DBK_BREAK_KINDS 6
 
 #define DBK_EFFECTS_MAX 16
 
@@ -136,6 +143,38 @@ void dbk_engine_set_settings(DbkEngine *e, DbkUsec now, const DbkTimerSettings *
 void dbk_engine_advance(DbkEngine *e, DbkUsec now, DbkEffects *out);
 /* When dbk_engine_advance() must next run; DBK_USEC_INFINITY = only on events. */
 DbkUsec dbk_engine_next_deadline(const DbkEngine *e);
+
+/*
+ * What of the engine outlives the daemon (DESIGN §7), relative to the
+ * moment it was taken so it means the same on another boot's clock.
+ */
+typedef struct {
+  bool in_session;
+  DbkUsec sitting;      /* sitting time so far */
+  bool due;             /* a reminder is showing… */
+  unsigned times_shown; /* …this often… */
+  DbkUsec since_shown;  /* …last this long ago */
+  DbkUsec snooze_left;  /* 0 = not snoozed */
+  DbkUsec skip_left;    /* 0 = no skip in force */
+  bool paused;
+  DbkUsec pause_left; /* DBK_USEC_INFINITY = until resume */
+} DbkEngineSnapshot;
+
+void dbk_engine_snapshot(const DbkEngine *e, DbkUsec now, DbkEngineSnapshot *ret);
+/*
+ * Starts from a snapshot taken `gap` ago, by a daemon that has been gone
+ * since (call right after dbk_engine_init). Gone less than natural-break,
+ * the same sitting session goes on and the gap counts as sitting; longer,
+ * the gap was a natural break (a BREAK_TAKEN effect dated at its start)
+ * and the next input starts a new session. Snooze, skip and pause go on
+ * with what is left of them.
+ */
+void dbk_engine_restore(DbkEngine *e, DbkUsec now, DbkUsec gap, const DbkEngineSnapshot *snapshot,
+                        DbkEffects *out);
+
+/* Up to when the session in progress counts as sitting: now, or the start
+ * of the time away; 0 without a session. */
+DbkUsec dbk_engine_sitting_end(const DbkEngine *e, DbkUsec now);
 
 DbkState dbk_engine_state(const DbkEngine *e);
 /* Sitting time at `now`; 0 when away. */

@@ -60,7 +60,6 @@
 #define ACTION_SNOOZE "snooze"
 #define ACTION_SKIP "skip"
 
-
 struct DbkNotifier {
   GDBusConnection *session_bus;
   DbkNotifierListener listener;
@@ -79,6 +78,9 @@ struct DbkNotifier {
    * our reminder, so its arrival must not drop the reminder.
    */
   gboolean reminder_awaits_owner;
+  /* The id of a reminder an earlier deskbreakd left on screen, for the
+   * next one to replace; 0 = none. */
+  guint32 adopted_id;
 
   /*
    * Do-not-disturb. The server's part (server_inhibited, server_paused)
@@ -531,6 +533,9 @@ gboolean dbk_notifier_show(DbkNotifier *notifier, const DbkStretch *stretch, uns
 
   if (!notifier->reminder) {
     notifier->reminder = notify_notification_new(summary, body, APP_ICON);
+    if (notifier->adopted_id)
+      g_object_set(notifier->reminder, "id", (int)notifier->adopted_id, NULL);
+    notifier->adopted_id = 0;
     g_signal_connect(notifier->reminder, "closed", G_CALLBACK(on_closed), notifier);
     created = TRUE;
   } else {
@@ -579,6 +584,19 @@ gboolean dbk_notifier_show(DbkNotifier *notifier, const DbkStretch *stretch, uns
   if (!notifier->owner)
     notifier->reminder_awaits_owner = TRUE;
   return TRUE;
+}
+
+guint32 dbk_notifier_reminder_id(DbkNotifier *notifier) {
+  int id = 0;
+  g_return_val_if_fail(notifier != NULL, 0);
+  if (notifier->reminder)
+    g_object_get(notifier->reminder, "id", &id, NULL);
+  return (guint32)id;
+}
+
+void dbk_notifier_adopt(DbkNotifier *notifier, guint32 id) {
+  g_return_if_fail(notifier != NULL);
+  notifier->adopted_id = id;
 }
 
 void dbk_notifier_close(DbkNotifier *notifier) {

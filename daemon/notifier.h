@@ -37,6 +37,11 @@ DbkNotifier *dbk_notifier_new(GDBusConnection *session_bus, const DbkNotifierLis
  */
 gboolean dbk_notifier_show(DbkNotifier *notifier, const DbkStretch *stretch, unsigned times_shown,
                            DbkUrgency urgency, uint64_t snooze);
+/* The reminder's id on the server, 0 when none is showing. */
+guint32 dbk_notifier_reminder_id(DbkNotifier *notifier);
+/* The reminder a deskbreakd before this one left on screen: the next
+ * reminder replaces it rather than stacking up beside it. */
+void dbk_notifier_adopt(DbkNotifier *notifier, guint32 id);
 /* Closes the reminder, if one is showing. */
 void dbk_notifier_close(DbkNotifier *notifier);
 /*

@@ -1,17 +1,36 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * What deskbreakd keeps across restarts (DESIGN §7), in
- * $XDG_STATE_HOME/deskbreak/state (a key file). Written atomically (temp
- * file, fsync, rename); a file that cannot be read or makes no sense is
- * moved aside with a warning and deskbreakd starts afresh.
+ * $XDG_STATE_HOME/deskbreak/state (a key file): the stretch rotation, the
+ * sitting session, the due reminder, snooze, skip and pause. Written
+ * atomically (temp file, fsync, rename) on every transition; a file that
+ * cannot be read or makes no sense is moved aside with a warning and
+ * deskbreakd starts afresh.
+ *
+ * Times are kept relative to the moment of saving, stamped on both clocks,
+ * so they mean the same after a reboot.
  */
 #pragma once
 
 #include <glib.h>
 
+#include "engine.h"
+
+/* A moment, on the boot clock of one boot and on the wall clock. */
+typedef struct {
+  char boot_id[33]; /* "" = not known */
+  DbkUsec boottime;
+  gint64 realtime; /* unix µs */
+} DbkStamp;
+
 typedef struct {
   unsigned rotation_pos; /* where the stretch rotation goes on */
   char *last_stretch;    /* the stretch suggested last, or NULL */
+
+  DbkStamp saved;           /* when this was written ("" boot id = never) */
+  DbkEngineSnapshot engine; /* relative to `saved` */
+  char *due_stretch;        /* the due reminder's stretch, or NULL */
+  guint32 notification_id;  /* the due reminder's notification, 0 = none */
 } DbkSavedState;
 
 /* $XDG_STATE_HOME/deskbreak/state. */
@@ -29,3 +48,18 @@ gboolean dbk_saved_state_load(const char *path, DbkSavedState *ret, char **ret_w
 gboolean dbk_saved_state_save(const char *path, const DbkSavedState *state, GError **error);
 
 void dbk_saved_state_clear(DbkSavedState *state);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(DbkSavedState, dbk_saved_state_clear)
+
+/* The boot clock's gap from `then` to `now`: exact on the same boot, by the
+ * wall clock across a reboot; FALSE when it cannot be known (the wall
+ * clock went back, or no stamp). */
+gboolean dbk_stamp_gap(const DbkStamp *then, const DbkStamp *now, DbkUsec *ret_gap);
+
+/* ---- for every file in the state directory ---- */
+
+/* Renames a broken `path` to PATH.broken-STAMP; `ret_warning` says what
+ * was wrong (`why`) and where it went, or why it could not be moved
+ * (then FALSE). */
+gboolean dbk_state_file_move_aside(const char *path, const char *why, char **ret_warning);
+/* Temp file, fsync, rename, after creating the directory. */
+gboolean dbk_state_file_write(const char *path, const char *data, gsize len, GError **error);

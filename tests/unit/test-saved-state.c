@@ -65,19 +65,109 @@ static void write_state(const char *text) {
   assert_true(g_file_set_contents(path, text, -1, NULL));
 }
 
+#define BOOT_A "0123456789abcdef0123456789abcdef"
+#define BOOT_B "fedcba9876543210fedcba9876543210"
+
+static DbkSavedState full_state(void) {
+  return (DbkSavedState){
+      .rotation_pos = 2,
+      .last_stretch = (char *)"doorway",
+      .saved = {.boot_id = BOOT_A, .boottime = 123456789, .realtime = 1790000000000000},
+      .engine =
+          {
+              .in_session = true,
+              .sitting = 31 * DBK_USEC_PER_MIN,
+              .due = true,
+              .times_shown = 2,
+              .since_shown = 40 * DBK_USEC_PER_SEC,
+              .snooze_left = 0,
+              .skip_left = 5 * DBK_USEC_PER_MIN,
+              .paused = true,
+              .pause_left = DBK_USEC_INFINITY,
+          },
+      .due_stretch = (char *)"bruegger",
+      .notification_id = 42,
+  };
+}
+
+static void assert_same_engine(const DbkEngineSnapshot *a, const DbkEngineSnapshot *b) {
+  assert_int_equal(a->in_session, b->in_session);
+  assert_int_equal(a->sitting, b->sitting);
+  assert_int_equal(a->due, b->due);
+  assert_int_equal(a->times_shown, b->times_shown);
+  assert_int_equal(a->since_shown, b->since_shown);
+  assert_int_equal(a->snooze_left, b->snooze_left);
+  assert_int_equal(a->skip_left, b->skip_left);
+  assert_int_equal(a->paused, b->paused);
+  assert_int_equal(a->pause_left, b->pause_left);
+}
+
 static void test_round_trip(void **state) {
   (void)state;
-  DbkSavedState saved = {.rotation_pos = 2, .last_stretch = (char *)"doorway"};
+  DbkSavedState saved = full_state();
   g_autoptr(GError) error = NULL;
   assert_true(dbk_saved_state_save(path, &saved, &error));
-  DbkSavedState loaded;
+  g_auto(DbkSavedState) loaded;
   g_autofree char *warning = NULL;
   assert_true(dbk_saved_state_load(path, &loaded, &warning));
   assert_null(warning);
   assert_int_equal(loaded.rotation_pos, 2);
   assert_string_equal(loaded.last_stretch, "doorway");
-  dbk_saved_state_clear(&loaded);
+  assert_string_equal(loaded.saved.boot_id, BOOT_A);
+  assert_int_equal(loaded.saved.boottime, 123456789);
+  assert_int_equal(loaded.saved.realtime, 1790000000000000);
+  assert_same_engine(&loaded.engine, &saved.engine);
+  assert_string_equal(loaded.due_stretch, "bruegger");
+  assert_int_equal(loaded.notification_id, 42);
   assert_int_equal(broken_files(), 0);
+
+  /* A pause with an end, a snooze, no session. */
+  saved.engine = (DbkEngineSnapshot){.snooze_left = 7, .paused = true, .pause_left = 99};
+  saved.due_stretch = NULL;
+  assert_true(dbk_saved_state_save(path, &saved, &error));
+  dbk_saved_state_clear(&loaded);
+  assert_true(dbk_saved_state_load(path, &loaded, &warning));
+  assert_same_engine(&loaded.engine, &saved.engine);
+  assert_null(loaded.due_stretch);
+}
+
+/* Every prefix of a good file cut mid-line is known for what it is. */
+static void test_truncated_moved_aside(void **state) {
+  (void)state;
+  DbkSavedState saved = full_state();
+  assert_true(dbk_saved_state_save(path, &saved, NULL));
+  g_autofree char *text = NULL;
+  gsize len;
+  assert_true(g_file_get_contents(path, &text, &len, NULL));
+  g_autofree char *aside_dir = g_path_get_dirname(path);
+  for (gsize cut = 1; cut < len - 1; cut++) {
+    if (text[cut - 1] == '\n')
+      continue; /* whole lines: still a file a crash can't leave behind */
+    assert_true(g_file_set_contents(path, text, (gssize)cut, NULL));
+    g_auto(DbkSavedState) loaded;
+    g_autofree char *warning = NULL;
+    assert_true(dbk_saved_state_load(path, &loaded, &warning));
+    if (!warning)
+      fail_msg("cut at %zu of %zu not noticed:\n%.*s", cut, len, (int)cut, text);
+    assert_non_null(strstr(warning, "moved"));
+  }
+}
+
+static void test_gap(void **state) {
+  (void)state;
+  DbkStamp then = {.boot_id = BOOT_A, .boottime = 100, .realtime = 5000};
+  DbkStamp now = {.boot_id = BOOT_A, .boottime = 160, .realtime = 1000};
+  DbkUsec gap = 0;
+  /* Same boot: the boot clock, whatever the wall clock did. */
+  assert_true(dbk_stamp_gap(&then, &now, &gap));
+  assert_int_equal(gap, 60);
+  /* Another boot: the wall clock. */
+  DbkStamp later = {.boot_id = BOOT_B, .boottime = 3, .realtime = 9000};
+  assert_true(dbk_stamp_gap(&then, &later, &gap));
+  assert_int_equal(gap, 4000);
+  /* …unless it went back, or nothing is known. */
+  assert_false(dbk_stamp_gap(&then, &(DbkStamp){.boot_id = BOOT_B, .realtime = 10}, &gap));
+  assert_false(dbk_stamp_gap(&(DbkStamp){0}, &now, &gap));
 }
 
 static void test_missing_is_a_fresh_start(void **state) {
@@ -124,24 +214,41 @@ static void test_binary_moved_aside(void **state) {
 
 static void test_bad_values_moved_aside(void **state) {
   (void)state;
-  write_state("[rotation]\nposition=-4\n");
+  write_state("[rotation]\nposition=-4\n[saved]\nboottime=1\ncomplete=true\n");
   expect_moved_aside("a negative position");
 }
 
 static void test_bad_id_moved_aside(void **state) {
   (void)state;
-  write_state("[rotation]\nposition=1\nlast=../../etc\n");
+  write_state("[rotation]\nposition=1\nlast=../../etc\n[saved]\nboottime=1\ncomplete=true\n");
   expect_moved_aside("a bad id");
 }
 
-static void test_empty_file_is_a_fresh_start(void **state) {
+static void test_empty_moved_aside(void **state) {
   (void)state;
   write_state("");
-  DbkSavedState loaded;
+  expect_moved_aside("an empty file");
+}
+
+static void test_no_saved_group_moved_aside(void **state) {
+  (void)state;
+  write_state("[rotation]\nposition=1\nlast=doorway\n[session]\nin-session=true\n");
+  expect_moved_aside("a file without its last group");
+}
+
+static void test_nonsense_values_moved_aside(void **state) {
+  (void)state;
+  write_state(
+      "[session]\nin-session=maybe\n[saved]\nboot-id=\nboottime=1\nrealtime=1\ncomplete=true\n");
+  expect_moved_aside("a bad boolean");
+  g_unlink(path);
+  write_state("[session]\nin-session=false\ndue=true\n[saved]\nboottime=1\ncomplete=true\n");
+  /* expect_moved_aside() counts one broken file: start that count over. */
   g_autofree char *warning = NULL;
+  g_auto(DbkSavedState) loaded;
   assert_true(dbk_saved_state_load(path, &loaded, &warning));
-  assert_null(warning);
-  assert_int_equal(loaded.rotation_pos, 0);
+  assert_non_null(warning);
+  assert_false(loaded.engine.due);
 }
 
 static void test_directory_in_the_way(void **state) {
@@ -158,7 +265,11 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_binary_moved_aside, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_values_moved_aside, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_id_moved_aside, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_empty_file_is_a_fresh_start, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_empty_moved_aside, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_no_saved_group_moved_aside, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_nonsense_values_moved_aside, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_truncated_moved_aside, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_gap, setup, teardown),
       cmocka_unit_test_setup_teardown(test_directory_in_the_way, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
