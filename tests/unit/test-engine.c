@@ -177,13 +177,11 @@ static void dump(void) {
   print_message("# now %s, state %s, sitting %" PRIu64 "us, next deadline %s\n", fmt_time(tl.now),
                 state_name(dbk_engine_state(&tl.e)), dbk_engine_sitting(&tl.e, tl.now),
                 fmt_time(dbk_engine_next_deadline(&tl.e)));
-  print_message(
-      "# engine: in_session %d since %s, idle %d since %s, locked %d, asleep %d, "
-      "due %d shown %u, snoozed_until %s, skipped_until %s, paused %d until %s\n",
-      tl.e.in_session, fmt_time(tl.e.sitting_since), tl.e.idle, fmt_time(tl.e.idle_since),
-      tl.e.locked, tl.e.asleep, tl.e.due, tl.e.times_shown,
-      fmt_time(tl.e.snoozed_until), fmt_time(tl.e.skipped_until), tl.e.paused,
-      fmt_time(tl.e.paused_until));
+  print_message("# engine: in_session %d since %s, idle %d since %s, locked %d, asleep %d, "
+                "due %d shown %u, snoozed_until %s, skipped_until %s, paused %d until %s\n",
+                tl.e.in_session, fmt_time(tl.e.sitting_since), tl.e.idle, fmt_time(tl.e.idle_since),
+                tl.e.locked, tl.e.asleep, tl.e.due, tl.e.times_shown, fmt_time(tl.e.snoozed_until),
+                fmt_time(tl.e.skipped_until), tl.e.paused, fmt_time(tl.e.paused_until));
   size_t from = tl.n_log > 40 ? tl.n_log - 40 : 0;
   for (size_t i = from; i < tl.n_log; i++) {
     char b[64];
@@ -1957,6 +1955,147 @@ static void test_gentle_not_while_locked(void **state) {
   expect_effects_at(mark, due + 5 * SEC + 5 * MIN, "break:lock");
 }
 
+/* ---- restart: snapshot and restore (DESIGN §7) ---------------------------- */
+
+/* An engine sitting since T0, snapshot taken at T0 + `sat`. */
+static DbkEngineSnapshot snapshot_after(DbkUsec sat, void (*then)(DbkEngine *e, DbkUsec now)) {
+  DbkEngine e;
+  DbkEffects fx = {0};
+  dbk_engine_init(&e, &default_settings);
+  dbk_engine_activity(&e, T0, &fx);
+  /* As the daemon's timer would: the reminder at its time. */
+  if (sat > default_settings.interval)
+    dbk_engine_advance(&e, T0 + default_settings.interval, &fx);
+  dbk_engine_advance(&e, T0 + sat, &fx);
+  if (then)
+    then(&e, T0 + sat);
+  DbkEngineSnapshot snap;
+  dbk_engine_snapshot(&e, T0 + sat, &snap);
+  return snap;
+}
+
+/* A new daemon, `gap` after the snapshot, on a clock now at `now`. */
+static DbkEngine restored(const DbkEngineSnapshot *snap, DbkUsec now, DbkUsec gap, DbkEffects *fx) {
+  DbkEngine e;
+  dbk_engine_init(&e, &default_settings);
+  dbk_engine_restore(&e, now, gap, snap, fx);
+  return e;
+}
+
+static void test_restore_goes_on_with_the_session(void **state) {
+  (void)state;
+  DbkEngineSnapshot snap = snapshot_after(10 * MIN, NULL);
+  assert_true(snap.in_session);
+  assert_int_equal(snap.sitting, 10 * MIN);
+  /* Back 1 minute later, on another clock (a reboot): 11 minutes sat. */
+  DbkEffects fx = {0};
+  DbkEngine e = restored(&snap, 50 * HOUR, 1 * MIN, &fx);
+  assert_int_equal(fx.n, 0);
+  assert_int_equal(dbk_engine_state(&e), DBK_STATE_SITTING);
+  assert_int_equal(dbk_engine_sitting(&e, 50 * HOUR), 11 * MIN);
+  assert_int_equal(dbk_engine_next_reminder(&e), 50 * HOUR + 19 * MIN);
+}
+
+static void test_restore_long_gap_is_a_natural_break(void **state) {
+  (void)state;
+  DbkEngineSnapshot snap = snapshot_after(20 * MIN, NULL);
+  DbkEffects fx = {0};
+  DbkEngine e = restored(&snap, 50 * HOUR, 5 * MIN, &fx);
+  assert_int_equal(fx.n, 1);
+  assert_int_equal(fx.items[0].type, DBK_EFFECT_BREAK_TAKEN);
+  assert_int_equal(fx.items[0].how, DBK_BREAK_NATURAL);
+  assert_int_equal(fx.items[0].sitting_end, 50 * HOUR - 5 * MIN);
+  assert_int_equal(fx.items[0].session_length, 20 * MIN);
+  assert_false(e.in_session);
+  assert_int_equal(dbk_engine_state(&e), DBK_STATE_AWAY);
+  /* The next input starts a new session. */
+  dbk_engine_activity(&e, 50 * HOUR + SEC, &fx);
+  assert_int_equal(dbk_engine_sitting(&e, 50 * HOUR + MIN), MIN - SEC);
+}
+
+static void snooze_10m(DbkEngine *e, DbkUsec now) {
+  DbkEffects fx = {0};
+  dbk_engine_snooze(e, now, 10 * MIN, &fx);
+}
+
+static void test_restore_snooze_goes_on(void **state) {
+  (void)state;
+  DbkEngineSnapshot snap = snapshot_after(31 * MIN, snooze_10m);
+  assert_false(snap.due);
+  assert_int_equal(snap.snooze_left, 10 * MIN);
+  DbkEffects fx = {0};
+  DbkEngine e = restored(&snap, 50 * HOUR, 2 * MIN, &fx);
+  assert_int_equal(dbk_engine_state(&e), DBK_STATE_SNOOZED);
+  assert_int_equal(e.snoozed_until, 50 * HOUR + 8 * MIN);
+  /* A snooze that ended while the daemon was gone: the reminder at once. */
+  fx = (DbkEffects){0};
+  snap.snooze_left = 30 * SEC;
+  e = restored(&snap, 50 * HOUR, 1 * MIN, &fx);
+  assert_int_equal(fx.n, 1);
+  assert_int_equal(fx.items[0].type, DBK_EFFECT_SHOW_REMINDER);
+  assert_int_equal(fx.items[0].times_shown, 1);
+}
+
+static void test_restore_due_is_not_shown_again(void **state) {
+  (void)state;
+  DbkEngineSnapshot snap = snapshot_after(32 * MIN, NULL);
+  assert_true(snap.due);
+  assert_int_equal(snap.times_shown, 1);
+  assert_int_equal(snap.since_shown, 2 * MIN);
+  DbkEffects fx = {0};
+  DbkEngine e = restored(&snap, 50 * HOUR, 10 * SEC, &fx);
+  assert_int_equal(fx.n, 0);
+  assert_int_equal(dbk_engine_state(&e), DBK_STATE_DUE);
+  /* Its repeat comes remind-again after it was shown, not after the restart. */
+  assert_int_equal(dbk_engine_next_reminder(&e), 50 * HOUR - 10 * SEC - 2 * MIN + 5 * MIN);
+}
+
+static void pause_forever(DbkEngine *e, DbkUsec now) {
+  DbkEffects fx = {0};
+  dbk_engine_pause(e, now, 0, &fx);
+}
+
+static void pause_1h(DbkEngine *e, DbkUsec now) {
+  DbkEffects fx = {0};
+  dbk_engine_pause(e, now, HOUR, &fx);
+}
+
+static void test_restore_pause_goes_on(void **state) {
+  (void)state;
+  DbkEngineSnapshot snap = snapshot_after(MIN, pause_forever);
+  assert_true(snap.paused);
+  assert_int_equal(snap.pause_left, DBK_USEC_INFINITY);
+  DbkEffects fx = {0};
+  /* Even after a long gap: the user asked for it until resume. */
+  DbkEngine e = restored(&snap, 50 * HOUR, 3 * HOUR, &fx);
+  assert_int_equal(dbk_engine_state(&e), DBK_STATE_PAUSED);
+  assert_int_equal(e.paused_until, DBK_USEC_INFINITY);
+
+  snap = snapshot_after(MIN, pause_1h);
+  assert_int_equal(snap.pause_left, HOUR);
+  e = restored(&snap, 50 * HOUR, 2 * MIN, &fx);
+  assert_int_equal(e.paused_until, 50 * HOUR + 58 * MIN);
+}
+
+static void test_sitting_end(void **state) {
+  (void)state;
+  DbkEngine e;
+  DbkEffects fx = {0};
+  dbk_engine_init(&e, &default_settings);
+  assert_int_equal(dbk_engine_sitting_end(&e, T0), 0);
+  dbk_engine_activity(&e, T0, &fx);
+  assert_int_equal(dbk_engine_sitting_end(&e, T0 + MIN), T0 + MIN);
+  /* Idle: sitting stops counting when the input did… */
+  dbk_engine_idle(&e, T0 + 3 * MIN, T0 + 2 * MIN, &fx);
+  assert_int_equal(dbk_engine_sitting_end(&e, T0 + 4 * MIN), T0 + 2 * MIN);
+  /* …and a natural break says so. */
+  dbk_engine_advance(&e, T0 + 8 * MIN, &fx);
+  assert_int_equal(fx.n, 1);
+  assert_int_equal(fx.items[0].how, DBK_BREAK_NATURAL);
+  assert_int_equal(fx.items[0].sitting_end, T0 + 2 * MIN);
+  assert_int_equal(fx.items[0].session_length, 2 * MIN);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       T(test_away_until_first_activity),
@@ -2023,6 +2162,12 @@ int main(void) {
       T(test_gentle_wait_ends_with_snooze_or_break),
       T(test_gentle_turned_off_while_waiting),
       T(test_gentle_not_while_locked),
+      cmocka_unit_test(test_restore_goes_on_with_the_session),
+      cmocka_unit_test(test_restore_long_gap_is_a_natural_break),
+      cmocka_unit_test(test_restore_snooze_goes_on),
+      cmocka_unit_test(test_restore_due_is_not_shown_again),
+      cmocka_unit_test(test_restore_pause_goes_on),
+      cmocka_unit_test(test_sitting_end),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
