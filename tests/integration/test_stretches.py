@@ -87,6 +87,12 @@ class RotationTest(DeskbreakTestCase):
         self.assertEqual(self.stop_daemon(), 0)
         self.signals.clear()
         self.start_daemon(config=config)
+        # Back within natural-break: the same session, the same due reminder.
+        status = self.status()
+        self.assertEqual(status['state'], 'due')
+        self.assertEqual(status['next_stretch'], 'bruegger')
+        self.assertEqual(status['reminders_today'], 1)
+        self.cli_ok('break')
         self.assertEqual(self.status()['next_stretch'], 'doorway')
         self.wait_signal('ReminderShown', ('doorway', 1))
 
