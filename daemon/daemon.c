@@ -579,6 +579,7 @@ static void on_name_lost(GDBusConnection *connection, const char *name, void *da
   if (d->name_owned) {
     g_message("Another deskbreakd took over %s; quitting", name);
     d->exit_code = 0;
+    d->replaced = TRUE; /* the state files are the new one's now */
   } else if (!connection) {
     g_warning("Lost the session bus connection");
     d->exit_code = 1;
@@ -850,8 +851,10 @@ int dbk_daemon_run(DbkDaemon *d) {
   g_main_loop_run(d->loop);
   sd_notify(0, "STOPPING=1");
   /* The session goes on after a restart: count it up to now. */
-  credit_sitting(d, dbk_now());
-  persist(d);
+  if (!d->replaced) {
+    credit_sitting(d, dbk_now());
+    persist(d);
+  }
   return d->exit_code;
 }
 

@@ -34,6 +34,7 @@ typedef struct {
   DbkDaemon1 *service;
   guint name_id;
   gboolean name_owned;
+  gboolean replaced; /* another deskbreakd took the name over */
 
   DbkConfig *config;  /* the last good config */
   char *config_path;  /* where it came from; NULL = built-in defaults */
