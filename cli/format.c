@@ -722,3 +722,412 @@ void dbk_format_stretch(FILE *out, const DbkStretch *stretch) {
   if (stretch->safety)
     fprintf(out, "%s\n", stretch->safety);
 }
+
+/* ---- deskbreak stats ---- */
+
+static const char *const break_kinds[DBK_N_BREAK_KINDS] = {
+    [DBK_KIND_BREAK_LENGTH] = "break-length",
+    [DBK_KIND_ACTION] = "action",
+    [DBK_KIND_COMMAND] = "command",
+    [DBK_KIND_NATURAL] = "natural",
+    [DBK_KIND_LOCK] = "lock",
+    [DBK_KIND_SUSPEND] = "suspend",
+};
+
+const char *dbk_break_kind_to_string(DbkBreakKindIndex kind) {
+  return (unsigned)kind < DBK_N_BREAK_KINDS ? break_kinds[kind] : NULL;
+}
+
+int dbk_break_kind_from_string(const char *name) {
+  for (int i = 0; i < DBK_N_BREAK_KINDS; i++)
+    if (strcmp(break_kinds[i], name) == 0)
+      return i;
+  return -1;
+}
+
+int dbk_cli_day_set(DbkCliDay *day, const char *key, const DbkValue *value) {
+  static const struct {
+    const char *key;
+    FieldType type;
+    size_t offset;
+  } day_keys[] = {
+      {"sitting_usec", FIELD_U64, offsetof(DbkCliDay, sitting_usec)},
+      {"longest_usec", FIELD_U64, offsetof(DbkCliDay, longest_usec)},
+      {"reminders", FIELD_U32, offsetof(DbkCliDay, reminders)},
+      {"breaks", FIELD_U32, offsetof(DbkCliDay, breaks)},
+      {"snoozes", FIELD_U32, offsetof(DbkCliDay, snoozes)},
+      {"skips", FIELD_U32, offsetof(DbkCliDay, skips)},
+  };
+
+  if (strcmp(key, "date") == 0) {
+    if (value->kind != DBK_VALUE_STRING)
+      return 0;
+    snprintf(day->date, sizeof(day->date), "%s", value->s ? value->s : "");
+    return 1;
+  }
+  for (size_t i = 0; i < sizeof(day_keys) / sizeof(day_keys[0]); i++)
+    if (strcmp(day_keys[i].key, key) == 0)
+      /* Numbers only: fill_field() needs no status for those. */
+      return fill_field((char *)day + day_keys[i].offset, day_keys[i].type, value, NULL);
+  return 0;
+}
+
+/* Terminal escapes, used only with DBK_STATS_COLOUR. */
+#define ANSI_BOLD "\033[1m"
+#define ANSI_DIM "\033[2m"
+#define ANSI_CYAN "\033[36m"
+#define ANSI_RESET "\033[0m"
+
+/* Cells of the bar of the longest day. */
+#define BAR_CELLS 20
+
+/* Day of the week, 0 = Sunday, of a proleptic Gregorian date (Sakamoto). */
+static int weekday(int y, int m, int d) {
+  static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+  if (m < 3)
+    y--;
+  return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
+}
+
+/* "Thu" for "2024-04-25"; "   " when `date` is not a date. Not localised,
+ * like the rest of the output. */
+static const char *date_weekday(const char *date) {
+  static const char *const names[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  int y, m, d, n = 0;
+
+  if (sscanf(date, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || date[n] != '\0' || y < 1 || m < 1 ||
+      m > 12 || d < 1 || d > 31)
+    return "   ";
+  return names[weekday(y, m, d)];
+}
+
+/* Sitting time for the table: "5h 10m", "-" for none. */
+static char *format_sitting(uint64_t usec, char *buf, size_t size) {
+  if (usec < (uint64_t)USEC_PER_SEC / 2) {
+    snprintf(buf, size, "-");
+    return buf;
+  }
+  return format_usec(usec, buf, size);
+}
+
+/*
+ * A bar of `value` against `max`, BAR_CELLS cells wide, padded with spaces
+ * when `pad`. Unicode: whole blocks and one eighth block, so a bar moves in
+ * eighths of a cell; otherwise '#' a cell. A day with any sitting shows at
+ * least a sliver.
+ */
+static void print_bar(FILE *out, uint64_t value, uint64_t max, unsigned flags, bool pad) {
+  static const char *const eighths[] = {"",       "\u258f", "\u258e", "\u258d",
+                                        "\u258c", "\u258b", "\u258a", "\u2589"};
+  bool unicode = flags & DBK_STATS_UNICODE;
+  unsigned steps = unicode ? 8 : 1;
+  unsigned n = 0, cells;
+
+  if (max > 0 && value > 0) {
+    n = (unsigned)((long double)(value > max ? max : value) * BAR_CELLS * steps / max + 0.5L);
+    if (n == 0)
+      n = 1;
+  }
+  cells = n / steps + (n % steps != 0);
+
+  if (n > 0 && (flags & DBK_STATS_COLOUR))
+    fputs(ANSI_CYAN, out);
+  for (unsigned i = 0; i < n / steps; i++)
+    fputs(unicode ? "\u2588" : "#", out);
+  if (unicode)
+    fputs(eighths[n % steps], out);
+  if (n > 0 && (flags & DBK_STATS_COLOUR))
+    fputs(ANSI_RESET, out);
+  if (pad)
+    for (unsigned i = cells; i < BAR_CELLS; i++)
+      fputc(' ', out);
+}
+
+static void print_today(FILE *out, const DbkCliDay *day, unsigned flags) {
+  const char *sep = (flags & DBK_STATS_UNICODE) ? DOT : ", ";
+  char buf[DBK_DURATION_BUF];
+  uint32_t reminded = 0, natural = 0;
+
+  reminded = day->breaks_by_kind[DBK_KIND_BREAK_LENGTH] + day->breaks_by_kind[DBK_KIND_ACTION] +
+             day->breaks_by_kind[DBK_KIND_COMMAND];
+  natural = day->breaks_by_kind[DBK_KIND_NATURAL] + day->breaks_by_kind[DBK_KIND_LOCK] +
+            day->breaks_by_kind[DBK_KIND_SUSPEND];
+
+  fputs((flags & DBK_STATS_COLOUR) ? ANSI_BOLD "Today:" ANSI_RESET " " : "Today: ", out);
+  if (day->sitting_usec >= (uint64_t)USEC_PER_SEC / 2)
+    fprintf(out, "sat %s", format_usec(day->sitting_usec, buf, sizeof(buf)));
+  else
+    fputs("no sitting yet", out);
+  if (day->longest_usec >= (uint64_t)USEC_PER_SEC / 2)
+    fprintf(out, "%slongest %s", sep, format_usec(day->longest_usec, buf, sizeof(buf)));
+  fputs(sep, out);
+  print_count(out, day->breaks, "break", "breaks");
+  if (day->breaks > 0)
+    fprintf(out, " (%" PRIu32 " when reminded, %" PRIu32 " natural)", reminded, natural);
+  fputs("\n       ", out);
+  print_count(out, day->reminders, "reminder", "reminders");
+  fputs(sep, out);
+  print_count(out, day->snoozes, "snooze", "snoozes");
+  fputs(sep, out);
+  print_count(out, day->skips, "skip", "skips");
+  fputc('\n', out);
+}
+
+void dbk_format_stats(FILE *out, const DbkCliDay *days, size_t n, unsigned flags) {
+  bool colour = flags & DBK_STATS_COLOUR;
+  char buf[DBK_DURATION_BUF];
+  uint64_t max = 0;
+
+  if (n == 0)
+    return;
+  print_today(out, &days[n - 1], flags);
+  fputc('\n', out);
+
+  for (size_t i = 0; i < n; i++)
+    if (days[i].sitting_usec > max)
+      max = days[i].sitting_usec;
+
+  /* Day (14) · sitting (7) · bar (BAR_CELLS) · the counts, right-aligned under their headings. */
+  fprintf(out, "%s%-14s  %7s  %-*s  Breaks  Reminders  Snoozes  Skips%s\n", colour ? ANSI_DIM : "",
+          "Day", "Sitting", BAR_CELLS, "", colour ? ANSI_RESET : "");
+  for (size_t i = 0; i < n; i++) {
+    const DbkCliDay *d = &days[i];
+    bool today = i == n - 1;
+
+    fprintf(out, "%s%s %-10s%s  %7s  ", colour && today ? ANSI_BOLD : "", date_weekday(d->date),
+            d->date, colour && today ? ANSI_RESET : "",
+            format_sitting(d->sitting_usec, buf, sizeof(buf)));
+    print_bar(out, d->sitting_usec, max, flags, true);
+    fprintf(out, "  %6" PRIu32 "  %9" PRIu32 "  %7" PRIu32 "  %5" PRIu32 "\n", d->breaks,
+            d->reminders, d->snoozes, d->skips);
+  }
+}
+
+void dbk_format_stats_json(FILE *out, const DbkCliDay *days, size_t n) {
+  fputs("{\"days\":[", out);
+  for (size_t i = 0; i < n; i++) {
+    const DbkCliDay *d = &days[i];
+    if (i > 0)
+      fputc(',', out);
+    fputs("{\"date\":", out);
+    dbk_json_write_string(out, d->date);
+    fprintf(out,
+            ",\"sitting_usec\":%" PRIu64 ",\"longest_usec\":%" PRIu64 ",\"reminders\":%" PRIu32
+            ",\"breaks\":%" PRIu32 ",\"breaks_by_kind\":{",
+            d->sitting_usec, d->longest_usec, d->reminders, d->breaks);
+    for (int k = 0; k < DBK_N_BREAK_KINDS; k++)
+      fprintf(out, "%s\"%s\":%" PRIu32, k > 0 ? "," : "", break_kinds[k], d->breaks_by_kind[k]);
+    fprintf(out, "},\"snoozes\":%" PRIu32 ",\"skips\":%" PRIu32 "}", d->snoozes, d->skips);
+  }
+  fputs("]}\n", out);
+}
+
+/* ---- deskbreak monitor ---- */
+
+#define USEC_PER_MIN (60 * USEC_PER_SEC)
+
+/* polybar colours: a due break stands out, an absent daemon recedes. */
+#define POLYBAR_DUE "#ed333b"
+#define POLYBAR_OFF "#808080"
+
+int dbk_monitor_format_from_string(const char *name, DbkMonitorFormat *ret) {
+  static const char *const names[] = {
+      [DBK_MONITOR_JSON] = "json",
+      [DBK_MONITOR_WAYBAR] = "waybar",
+      [DBK_MONITOR_I3BLOCKS] = "i3blocks",
+      [DBK_MONITOR_POLYBAR] = "polybar",
+  };
+  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    if (strcmp(names[i], name) == 0) {
+      *ret = (DbkMonitorFormat)i;
+      return 0;
+    }
+  }
+  return -EINVAL;
+}
+
+static bool state_is(const DbkCliStatus *s, const char *state) {
+  return s && strcmp(s->state, state) == 0;
+}
+
+/* Sitting time at `now`: counted on from sitting_since, 0 when away. */
+static uint64_t monitor_sitting(const DbkCliStatus *s, int64_t now) {
+  if (!s || state_is(s, "away"))
+    return 0;
+  if (s->sitting_since > 0)
+    return now > s->sitting_since ? (uint64_t)(now - s->sitting_since) : 0;
+  return s->sitting_usec;
+}
+
+/* Whole minutes as "24m" or "1h 5m". */
+static char *format_minutes(uint64_t minutes, char *buf, size_t size) {
+  if (minutes < 60)
+    snprintf(buf, size, "%" PRIu64 "m", minutes);
+  else if (minutes % 60)
+    snprintf(buf, size, "%" PRIu64 "h %" PRIu64 "m", minutes / 60, minutes % 60);
+  else
+    snprintf(buf, size, "%" PRIu64 "h", minutes / 60);
+  return buf;
+}
+
+/* What is left until `end`, in minutes begun: 7m01s left reads "8m". */
+static uint64_t minutes_left(int64_t end, int64_t now) {
+  if (end <= now)
+    return 0;
+  uint64_t left = (uint64_t)end - (uint64_t)now;
+  return left / USEC_PER_MIN + (left % USEC_PER_MIN != 0);
+}
+
+/* The short text: sitting minutes, or a word for the state. */
+static void monitor_text(const DbkCliStatus *s, int64_t now, char *buf, size_t size) {
+  char minutes[DBK_DURATION_BUF];
+
+  if (!s) {
+    snprintf(buf, size, "off");
+  } else if (state_is(s, "sitting") || state_is(s, "idle")) {
+    format_minutes(monitor_sitting(s, now) / USEC_PER_MIN, buf, size);
+  } else if (state_is(s, "due")) {
+    snprintf(buf, size, "stretch!");
+  } else if (state_is(s, "snoozed")) {
+    uint64_t left = minutes_left(s->snoozed_until, now);
+    if (left > 0)
+      snprintf(buf, size, "snoozed %s", format_minutes(left, minutes, sizeof(minutes)));
+    else
+      snprintf(buf, size, "snoozed");
+  } else if (state_is(s, "paused")) {
+    uint64_t left = s->paused_until > 0 ? minutes_left(s->paused_until, now) : 0;
+    if (left > 0)
+      snprintf(buf, size, "paused %s", format_minutes(left, minutes, sizeof(minutes)));
+    else
+      snprintf(buf, size, "paused");
+  } else if (state_is(s, "away")) {
+    snprintf(buf, size, "away");
+  } else {
+    /* A state a newer daemon knows and this CLI does not. */
+    snprintf(buf, size, "%s", s->state[0] ? s->state : "unknown");
+  }
+}
+
+/* Sitting time as a share of the interval, 0..100. */
+static unsigned monitor_percentage(const DbkCliStatus *s, int64_t now) {
+  if (!s || s->interval_usec == 0)
+    return 0;
+  uint64_t sitting = monitor_sitting(s, now);
+  if (sitting >= s->interval_usec)
+    return 100;
+  return (unsigned)((long double)sitting * 100 / s->interval_usec);
+}
+
+/*
+ * The human status at `now`, without the final newline; free() it. Sitting
+ * time is counted on and cut to the minute, as the short text shows it.
+ */
+static char *monitor_tooltip(const DbkCliStatus *s, int64_t now) {
+  char *text = NULL;
+  size_t size = 0;
+  FILE *f;
+
+  if (!s)
+    return strdup("deskbreakd is not running");
+  f = open_memstream(&text, &size);
+  if (!f)
+    return NULL;
+  DbkCliStatus at_now = *s;
+  at_now.sitting_usec = monitor_sitting(s, now) / USEC_PER_MIN * USEC_PER_MIN;
+  dbk_format_status(f, &at_now, now, 0);
+  if (fclose(f) != 0) {
+    free(text);
+    return NULL;
+  }
+  while (size > 0 && text[size - 1] == '\n')
+    text[--size] = '\0';
+  return text;
+}
+
+/* `text` on one line: control characters (a newline, say) become spaces. */
+static void write_one_line(FILE *out, const char *text, bool polybar) {
+  for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+    if (*p < 0x20 || *p == 0x7f)
+      fputc(' ', out);
+    else if (*p == '%' && polybar)
+      fputs("%%", out); /* polybar's format tags start with % */
+    else
+      fputc(*p, out);
+  }
+}
+
+void dbk_format_monitor(FILE *out, DbkMonitorFormat format, const DbkCliStatus *status,
+                        int64_t now) {
+  const char *state = status ? (status->state[0] ? status->state : "unknown") : "off";
+  char text[64];
+  char *tooltip;
+
+  monitor_text(status, now, text, sizeof(text));
+  switch (format) {
+  case DBK_MONITOR_JSON:
+    tooltip = monitor_tooltip(status, now);
+    fputs("{\"state\":", out);
+    dbk_json_write_string(out, state);
+    fputs(",\"text\":", out);
+    dbk_json_write_string(out, text);
+    fputs(",\"tooltip\":", out);
+    dbk_json_write_string(out, tooltip ? tooltip : "");
+    fputs(",\"class\":", out);
+    dbk_json_write_string(out, state);
+    fprintf(out,
+            ",\"percentage\":%u,\"sitting_usec\":%" PRIu64 ",\"sitting_since\":%" PRIi64
+            ",\"interval_usec\":%" PRIu64 ",\"next_reminder\":%" PRIi64
+            ",\"snoozed_until\":%" PRIi64 ",\"paused_until\":%" PRIi64 "}\n",
+            monitor_percentage(status, now), monitor_sitting(status, now),
+            status ? status->sitting_since : 0, status ? status->interval_usec : 0,
+            status ? status->next_reminder : 0, status ? status->snoozed_until : 0,
+            status ? status->paused_until : 0);
+    free(tooltip);
+    break;
+  case DBK_MONITOR_WAYBAR:
+    /* What waybar's custom module reads with "return-type": "json". */
+    tooltip = monitor_tooltip(status, now);
+    fputs("{\"text\":", out);
+    dbk_json_write_string(out, text);
+    fputs(",\"alt\":", out);
+    dbk_json_write_string(out, state);
+    fputs(",\"tooltip\":", out);
+    dbk_json_write_string(out, tooltip ? tooltip : "");
+    fputs(",\"class\":", out);
+    dbk_json_write_string(out, state);
+    fprintf(out, ",\"percentage\":%u}\n", monitor_percentage(status, now));
+    free(tooltip);
+    break;
+  case DBK_MONITOR_I3BLOCKS:
+    write_one_line(out, text, false);
+    fputc('\n', out);
+    break;
+  case DBK_MONITOR_POLYBAR: {
+    const char *colour = !status ? POLYBAR_OFF : state_is(status, "due") ? POLYBAR_DUE : NULL;
+    if (colour)
+      fprintf(out, "%%{F%s}", colour);
+    write_one_line(out, text, true);
+    if (colour)
+      fputs("%{F-}", out);
+    fputc('\n', out);
+    break;
+  }
+  }
+}
+
+int64_t dbk_monitor_next_tick(const DbkCliStatus *s, int64_t now) {
+  int64_t anchor = now;
+
+  /* The countdown shown changes a whole number of minutes from its anchor. */
+  if (state_is(s, "snoozed") && s->snoozed_until > now)
+    anchor = s->snoozed_until;
+  else if (state_is(s, "paused") && s->paused_until > now)
+    anchor = s->paused_until;
+  else if (s && !state_is(s, "away") && s->sitting_since > 0)
+    anchor = s->sitting_since;
+
+  int64_t phase = (now - anchor) % USEC_PER_MIN;
+  if (phase < 0)
+    phase += USEC_PER_MIN;
+  return now + (USEC_PER_MIN - phase);
+}

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * What `deskbreak` prints: the status line(s), the JSON object, stretches,
- * and the replies to snooze and pause. Pure functions: no D-Bus, no clock
- * reads (`now` comes in, unix µs), output into a FILE; only local time
- * (HH:MM) depends on the process's time zone. main.c turns the daemon's
- * GetStatus reply into a DbkCliStatus; the unit tests build one by hand.
+ * the replies to snooze and pause, the history of `deskbreak stats` and the
+ * status-bar lines of `deskbreak monitor`. Pure functions: no D-Bus, no
+ * clock reads (`now` comes in, unix µs), no environment, output into a
+ * FILE; only local time (HH:MM) depends on the process's time zone.
+ * main.c turns the daemon's replies into a DbkCliStatus or DbkCliDay
+ * array; the unit tests build them by hand.
  */
 #pragma once
 
@@ -158,3 +160,84 @@ char *dbk_format_clock(int64_t at, int64_t now, char *buf, size_t size);
 char *dbk_format_span(int64_t from, int64_t to, char *buf, size_t size);
 
 #define DBK_CLOCK_BUF 32
+
+/* ---- deskbreak stats ---- */
+
+/* How a break came about: GetHistory's breaks_by_kind keys, BreakTaken's `how`. */
+typedef enum {
+  DBK_KIND_BREAK_LENGTH, /* hands off for break-length while due */
+  DBK_KIND_ACTION,       /* the notification's Done */
+  DBK_KIND_COMMAND,      /* deskbreak break */
+  DBK_KIND_NATURAL,      /* idle for natural-break */
+  DBK_KIND_LOCK,         /* screen locked long enough */
+  DBK_KIND_SUSPEND,      /* machine asleep long enough */
+  DBK_N_BREAK_KINDS,
+} DbkBreakKindIndex;
+
+/* "break-length", "action", …; NULL beyond the last. */
+const char *dbk_break_kind_to_string(DbkBreakKindIndex kind);
+/* The index of `name`, or -1 for a kind this CLI does not know. */
+int dbk_break_kind_from_string(const char *name);
+
+/* One day of GetHistory; zeros where the daemon sent nothing. */
+typedef struct {
+  char date[16]; /* YYYY-MM-DD, local; "" when not sent */
+  uint64_t sitting_usec;
+  uint64_t longest_usec;
+  uint32_t reminders;
+  uint32_t breaks;
+  uint32_t breaks_by_kind[DBK_N_BREAK_KINDS];
+  uint32_t snoozes;
+  uint32_t skips;
+} DbkCliDay;
+
+/*
+ * Stores `value` of GetHistory key `key` into `day`. Returns 1, or 0 for a
+ * key this CLI does not know or a value of an unexpected type (ignored).
+ * breaks_by_kind is a dictionary, which DbkValue cannot hold: main.c fills
+ * it directly.
+ */
+int dbk_cli_day_set(DbkCliDay *day, const char *key, const DbkValue *value);
+
+/* dbk_format_stats() flags. */
+enum {
+  DBK_STATS_COLOUR = 1u << 0,  /* ANSI colour (stdout is a terminal, no NO_COLOR) */
+  DBK_STATS_UNICODE = 1u << 1, /* block characters for the bars (a UTF-8 locale) */
+};
+
+/*
+ * The history for a person: "Today: …" (the last day) in two lines, then a
+ * table of the days, oldest first, each with a bar of its sitting time
+ * scaled to the longest day shown.
+ */
+void dbk_format_stats(FILE *out, const DbkCliDay *days, size_t n, unsigned flags);
+/* The history as one JSON object on one line: {"days":[{…},…]}, then "\n". */
+void dbk_format_stats_json(FILE *out, const DbkCliDay *days, size_t n);
+
+/* ---- deskbreak monitor ---- */
+
+typedef enum {
+  DBK_MONITOR_JSON,     /* one JSON object a line, every field */
+  DBK_MONITOR_WAYBAR,   /* waybar's custom module, "return-type": "json" */
+  DBK_MONITOR_I3BLOCKS, /* i3blocks, interval=persist: the text */
+  DBK_MONITOR_POLYBAR,  /* polybar's custom/script, tail = true: the text, colour tags */
+} DbkMonitorFormat;
+
+/* "json", "waybar", "i3blocks" or "polybar" into `ret`; returns 0 or -EINVAL. */
+int dbk_monitor_format_from_string(const char *name, DbkMonitorFormat *ret);
+
+/*
+ * One status-bar line, "\n" included, for the snapshot `status` taken
+ * earlier, counted on to `now`: sitting time from sitting_since, what is
+ * left of a snooze or pause from their ends. NULL: deskbreakd is not
+ * running (state "off").
+ */
+void dbk_format_monitor(FILE *out, DbkMonitorFormat format, const DbkCliStatus *status,
+                        int64_t now);
+
+/*
+ * When the line for `status` next changes by the clock alone: the next
+ * minute of the countdown it shows (sitting time, or what is left of a
+ * snooze or pause); otherwise a minute from `now`. Always later than `now`.
+ */
+int64_t dbk_monitor_next_tick(const DbkCliStatus *status, int64_t now);

@@ -5,18 +5,24 @@
  * Talks to the daemon over the session bus with sd-bus and nothing else,
  * so it starts in a few milliseconds. Method calls may activate the daemon,
  * so the first `deskbreak status` starts it. One run_<verb>() per command;
- * what gets printed lives in format.c.
+ * what gets printed lives in format.c. `monitor` alone stays: an sd-event
+ * loop that follows the daemon's PropertiesChanged and counts the minutes
+ * in between itself.
  *
  * Exit codes: 0 ok, 1 the daemon refused (its message printed), 2 usage
  * error, 3 the daemon is unreachable (and how to start it).
  */
 #include <assert.h>
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -24,6 +30,7 @@
 #include <unistd.h>
 
 #include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
 
 #include "build-config.h"
 #include "config-path.h"
@@ -315,14 +322,9 @@ static int read_variant(sd_bus_message *m, DbkValue *ret) {
   return 1;
 }
 
-/* GetStatus into `status`. */
-static int get_status(DbkCliStatus *status, sd_bus_error *error) {
-  _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+/* A GetStatus reply into `status`. */
+static int read_status(sd_bus_message *reply, DbkCliStatus *status, sd_bus_error *error) {
   int r;
-
-  r = call_daemon("GetStatus", error, &reply, NULL);
-  if (r < 0)
-    return r;
 
   r = sd_bus_message_enter_container(reply, 'a', "{sv}");
   if (r < 0)
@@ -359,6 +361,111 @@ static int get_status(DbkCliStatus *status, sd_bus_error *error) {
 bad_reply:
   return sd_bus_error_setf(error, SD_BUS_ERROR_INCONSISTENT_MESSAGE,
                            "deskbreakd sent a status this deskbreak cannot read: %s", strerror(-r));
+}
+
+/* GetStatus into `status`. */
+static int get_status(DbkCliStatus *status, sd_bus_error *error) {
+  _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+  int r;
+
+  r = call_daemon("GetStatus", error, &reply, NULL);
+  if (r < 0)
+    return r;
+  return read_status(reply, status, error);
+}
+
+/* breaks_by_kind, an a{su}, at the read position of `m` (inside the variant). */
+static int read_breaks_by_kind(sd_bus_message *m, DbkCliDay *day) {
+  const char *kind;
+  uint32_t count;
+  int r;
+
+  r = sd_bus_message_enter_container(m, 'a', "{su}");
+  if (r < 0)
+    return r;
+  while ((r = sd_bus_message_read(m, "{su}", &kind, &count)) > 0) {
+    int i = dbk_break_kind_from_string(kind);
+    /* A kind a newer daemon counts still counts in "breaks". */
+    if (i >= 0)
+      day->breaks_by_kind[i] = count;
+  }
+  if (r < 0)
+    return r;
+  return sd_bus_message_exit_container(m);
+}
+
+/* One day of a GetHistory reply: an a{sv}. */
+static int read_day(sd_bus_message *m, DbkCliDay *day) {
+  int r;
+
+  r = sd_bus_message_enter_container(m, 'a', "{sv}");
+  if (r < 0)
+    return r;
+  while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+    _cleanup_(dbk_value_clear) DbkValue value = {.kind = DBK_VALUE_BOOL};
+    const char *key, *contents;
+
+    r = sd_bus_message_read_basic(m, 's', &key);
+    if (r < 0)
+      return r;
+    r = sd_bus_message_peek_type(m, NULL, &contents);
+    if (r < 0)
+      return r;
+    if (strcmp(key, "breaks_by_kind") == 0 && strcmp(contents, "a{su}") == 0) {
+      r = sd_bus_message_enter_container(m, 'v', contents);
+      if (r >= 0)
+        r = read_breaks_by_kind(m, day);
+      if (r >= 0)
+        r = sd_bus_message_exit_container(m);
+    } else {
+      r = read_variant(m, &value);
+      if (r > 0)
+        dbk_cli_day_set(day, key, &value);
+    }
+    if (r < 0)
+      return r;
+    r = sd_bus_message_exit_container(m);
+    if (r < 0)
+      return r;
+  }
+  if (r < 0)
+    return r;
+  return sd_bus_message_exit_container(m);
+}
+
+/* GetHistory(days) into `ret_days` (free() it), `ret_n` of them. */
+static int get_history(uint32_t days, DbkCliDay **ret_days, size_t *ret_n, sd_bus_error *error) {
+  _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+  _cleanup_(freep) DbkCliDay *list = NULL;
+  size_t n = 0;
+  int r;
+
+  r = call_daemon("GetHistory", error, &reply, "u", days);
+  if (r < 0)
+    return r;
+
+  r = sd_bus_message_enter_container(reply, 'a', "a{sv}");
+  while (r >= 0) {
+    r = sd_bus_message_at_end(reply, false);
+    if (r != 0)
+      break;
+    DbkCliDay *more = realloc(list, (n + 1) * sizeof(DbkCliDay));
+    if (!more)
+      return sd_bus_error_set_errno(error, -ENOMEM);
+    list = more;
+    memset(&list[n], 0, sizeof(list[n]));
+    r = read_day(reply, &list[n++]);
+  }
+  if (r >= 0)
+    r = sd_bus_message_exit_container(reply);
+  if (r < 0)
+    return sd_bus_error_setf(error, SD_BUS_ERROR_INCONSISTENT_MESSAGE,
+                             "deskbreakd sent a history this deskbreak cannot read: %s",
+                             strerror(-r));
+  *ret_days = list;
+  *ret_n = n;
+  list = NULL;
+  return 0;
 }
 
 /* ---- arguments ---- */
@@ -442,6 +549,357 @@ static int run_status(int argc, char **argv) {
   else
     dbk_format_status(stdout, &status, now_realtime(), verbose ? DBK_FORMAT_VERBOSE : 0);
   return EXIT_OK;
+}
+
+/* GetHistory takes 1 to this many days. */
+#define HISTORY_DAYS_MAX 1000
+
+/* The N of `stats --days N`. */
+static int take_days(const char *text, uint32_t *ret_days) {
+  unsigned long days;
+  char *end;
+
+  if (!text || !*text)
+    return usage_error("stats", "--days needs a number of days, 1 to %d", HISTORY_DAYS_MAX);
+  errno = 0;
+  days = strtoul(text, &end, 10);
+  if (text[0] < '0' || text[0] > '9' || *end != '\0')
+    return usage_error("stats", "invalid number of days '%s': write a whole number, 1 to %d", text,
+                       HISTORY_DAYS_MAX);
+  if (errno == ERANGE || days < 1 || days > HISTORY_DAYS_MAX)
+    return usage_error("stats", "--days must be 1 to %d, not %s", HISTORY_DAYS_MAX, text);
+  *ret_days = (uint32_t)days;
+  return 0;
+}
+
+/* Colour only for a person at a terminal who has not said no (https://no-color.org). */
+static bool want_colour(void) {
+  const char *no_color = getenv("NO_COLOR");
+  const char *term = getenv("TERM");
+
+  if (no_color && *no_color)
+    return false;
+  if (term && strcmp(term, "dumb") == 0)
+    return false;
+  return isatty(STDOUT_FILENO) == 1;
+}
+
+/* Block characters only where the locale can show them. */
+static bool want_unicode(void) {
+  if (!setlocale(LC_CTYPE, ""))
+    return false;
+  return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+}
+
+static int run_stats(int argc, char **argv) {
+  _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+  _cleanup_(freep) DbkCliDay *days = NULL;
+  uint32_t n_days = 7;
+  size_t n = 0;
+  bool json = false;
+  int r;
+
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--json") == 0) {
+      json = true;
+    } else if (strcmp(argv[i], "--days") == 0) {
+      r = take_days(i + 1 < argc ? argv[++i] : NULL, &n_days);
+      if (r != 0)
+        return r;
+    } else if (strncmp(argv[i], "--days=", 7) == 0) {
+      r = take_days(argv[i] + 7, &n_days);
+      if (r != 0)
+        return r;
+    } else if (argv[i][0] == '-') {
+      return usage_error("stats", "unknown option '%s' for stats", argv[i]);
+    } else {
+      return usage_error("stats", "unexpected argument '%s' for stats", argv[i]);
+    }
+  }
+
+  r = get_history(n_days, &days, &n, &error);
+  if (r < 0) {
+    if (sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_METHOD)) {
+      log_error("this deskbreakd keeps no history: restart it to run the installed version");
+      return EXIT_REFUSED;
+    }
+    return report_call_error(r, &error);
+  }
+  if (json)
+    dbk_format_stats_json(stdout, days, n);
+  else
+    dbk_format_stats(stdout, days, n,
+                     (want_colour() ? DBK_STATS_COLOUR : 0) |
+                         (want_unicode() ? DBK_STATS_UNICODE : 0));
+  return EXIT_OK;
+}
+
+/* ---- monitor ---- */
+
+/* A status bar need not be exact to the millisecond: let wake-ups coalesce. */
+#define TICK_ACCURACY_USEC (UINT64_C(200) * 1000)
+
+typedef struct {
+  sd_event *event;
+  DbkMonitorFormat format;
+  DbkCliStatus status;
+  bool running;      /* `status` is the running daemon's; else it is off */
+  bool may_activate; /* only the first GetStatus may start the daemon */
+  sd_bus_slot *call; /* GetStatus in flight */
+  bool again;        /* a change came while it was in flight */
+  sd_event_source *tick;
+  int64_t tick_target; /* wall-clock time the tick is for */
+  char *last_line;
+  int exit_code;
+} Monitor;
+
+static void monitor_done(Monitor *m) {
+  sd_bus_slot_unref(m->call);
+  sd_event_source_disable_unref(m->tick);
+  if (bus)
+    sd_bus_detach_event(bus);
+  sd_event_unref(m->event);
+  dbk_cli_status_clear(&m->status);
+  free(m->last_line);
+}
+
+static void monitor_exit(Monitor *m, int code) {
+  m->exit_code = code;
+  sd_event_exit(m->event, code);
+}
+
+/*
+ * Arms the tick for the next minute of the countdown shown. The timer runs
+ * on CLOCK_BOOTTIME, so neither a change of the wall clock nor a suspend
+ * leaves it waiting; its deadline comes from the wall clock the daemon's
+ * time stamps are on.
+ */
+static void monitor_arm_tick(Monitor *m, int64_t now) {
+  struct timespec ts;
+  int64_t next = dbk_monitor_next_tick(m->running ? &m->status : NULL, now);
+
+  clock_gettime(CLOCK_BOOTTIME, &ts);
+  uint64_t boot = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+  m->tick_target = next;
+  if (sd_event_source_set_time(m->tick, boot + (uint64_t)(next - now)) < 0 ||
+      sd_event_source_set_enabled(m->tick, SD_EVENT_ONESHOT) < 0)
+    log_error("cannot set the minute timer, ignoring");
+}
+
+/*
+ * Prints the line for now. A clock tick always prints; a change prints only
+ * what differs from the line before.
+ */
+static void monitor_print(Monitor *m, int64_t now, bool tick) {
+  _cleanup_(freep) char *line = NULL;
+  size_t size = 0;
+  FILE *f;
+
+  monitor_arm_tick(m, now);
+  f = open_memstream(&line, &size);
+  if (!f) {
+    monitor_exit(m, EXIT_REFUSED);
+    return;
+  }
+  dbk_format_monitor(f, m->format, m->running ? &m->status : NULL, now);
+  if (fclose(f) != 0) {
+    monitor_exit(m, EXIT_REFUSED);
+    return;
+  }
+  if (!tick && m->last_line && strcmp(line, m->last_line) == 0)
+    return;
+
+  if (fputs(line, stdout) == EOF || fflush(stdout) == EOF) {
+    /* The bar went away: that is the end, not an error. */
+    if (errno == EPIPE) {
+      monitor_exit(m, EXIT_OK);
+    } else {
+      log_error("cannot write the output: %s", strerror(errno));
+      monitor_exit(m, EXIT_REFUSED);
+    }
+    __fpurge(stdout);
+    clearerr(stdout);
+    return;
+  }
+  free(m->last_line);
+  m->last_line = line;
+  line = NULL;
+}
+
+static void monitor_refresh(Monitor *m);
+
+static int on_status_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+  Monitor *m = userdata;
+  _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+  DbkCliStatus status;
+
+  m->call = sd_bus_slot_unref(m->call);
+  dbk_cli_status_init(&status);
+  if (sd_bus_message_is_method_error(reply, NULL)) {
+    const sd_bus_error *e = sd_bus_message_get_error(reply);
+    /* Not there is what "off" says; anything else is worth a word. */
+    if (!error_is_unreachable(e))
+      log_error("cannot read the status: %s", e->message ? e->message : e->name);
+    m->running = false;
+  } else if (read_status(reply, &status, &error) < 0) {
+    log_error("%s", error.message);
+    m->running = false;
+  } else {
+    dbk_cli_status_clear(&m->status);
+    m->status = status;
+    dbk_cli_status_init(&status);
+    m->running = true;
+  }
+  dbk_cli_status_clear(&status);
+
+  monitor_print(m, now_realtime(), false);
+  if (m->again) {
+    m->again = false;
+    monitor_refresh(m);
+  }
+  return 0;
+}
+
+/* Asks GetStatus once; changes that come meanwhile ask again after it. */
+static void monitor_refresh(Monitor *m) {
+  _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
+  int r;
+
+  if (m->call) {
+    m->again = true;
+    return;
+  }
+  r = sd_bus_message_new_method_call(bus, &call, BUS_NAME, OBJECT_PATH, INTERFACE, "GetStatus");
+  if (r >= 0)
+    /* A daemon that was stopped stays stopped: the monitor watches, it does not start it. */
+    r = sd_bus_message_set_auto_start(call, m->may_activate);
+  if (r >= 0)
+    r = sd_bus_call_async(bus, &m->call, call, on_status_reply, m, CALL_TIMEOUT_USEC);
+  m->may_activate = false;
+  if (r < 0) {
+    log_error("cannot ask for the status: %s", strerror(-r));
+    monitor_exit(m, EXIT_UNREACHABLE);
+  }
+}
+
+static int on_properties_changed(sd_bus_message *message, void *userdata, sd_bus_error *ret_error) {
+  monitor_refresh(userdata);
+  return 0;
+}
+
+static int on_name_owner_changed(sd_bus_message *message, void *userdata, sd_bus_error *ret_error) {
+  Monitor *m = userdata;
+  const char *name, *old_owner, *new_owner;
+
+  if (sd_bus_message_read(message, "sss", &name, &old_owner, &new_owner) < 0)
+    return 0;
+  if (*new_owner) {
+    monitor_refresh(m);
+  } else {
+    m->running = false;
+    monitor_print(m, now_realtime(), false);
+  }
+  return 0;
+}
+
+static int on_tick(sd_event_source *source, uint64_t usec, void *userdata) {
+  Monitor *m = userdata;
+  int64_t now = now_realtime();
+
+  /* The boot clock may run a little ahead of a slewed wall clock: a tick a
+   * moment early is for the minute it was set for. */
+  if (now < m->tick_target && m->tick_target - now < 1000000)
+    now = m->tick_target;
+  monitor_print(m, now, true);
+  return 0;
+}
+
+static int on_stdout_hangup(sd_event_source *source, int fd, uint32_t revents, void *userdata) {
+  monitor_exit(userdata, EXIT_OK);
+  return 0;
+}
+
+static int run_monitor(int argc, char **argv) {
+  _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+  _cleanup_(monitor_done) Monitor m = {.format = DBK_MONITOR_JSON, .may_activate = true};
+  const char *format = NULL;
+  sigset_t mask;
+  int r;
+
+  dbk_cli_status_init(&m.status);
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--format") == 0) {
+      if (i + 1 >= argc)
+        return usage_error("monitor", "--format needs one of: json, waybar, i3blocks, polybar");
+      format = argv[++i];
+    } else if (strncmp(argv[i], "--format=", 9) == 0) {
+      format = argv[i] + 9;
+    } else if (argv[i][0] == '-') {
+      return usage_error("monitor", "unknown option '%s' for monitor", argv[i]);
+    } else {
+      return usage_error("monitor", "unexpected argument '%s' for monitor", argv[i]);
+    }
+  }
+  if (format && dbk_monitor_format_from_string(format, &m.format) < 0)
+    return usage_error("monitor", "unknown format '%s': json, waybar, i3blocks or polybar", format);
+
+  r = bus_connect(&error);
+  if (r < 0)
+    return report_call_error(r, &error);
+
+  /* SIGINT and SIGTERM end the loop; a closed pipe is a write error, not death. */
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGTERM);
+  sigprocmask(SIG_BLOCK, &mask, NULL);
+  signal(SIGPIPE, SIG_IGN);
+
+  r = sd_event_default(&m.event);
+  if (r >= 0)
+    r = sd_event_add_signal(m.event, NULL, SIGINT, NULL, NULL);
+  if (r >= 0)
+    r = sd_event_add_signal(m.event, NULL, SIGTERM, NULL, NULL);
+  if (r >= 0)
+    r = sd_event_add_time(m.event, &m.tick, CLOCK_BOOTTIME, UINT64_MAX, TICK_ACCURACY_USEC, on_tick,
+                          &m);
+  if (r >= 0)
+    r = sd_bus_attach_event(bus, m.event, SD_EVENT_PRIORITY_NORMAL);
+  if (r >= 0)
+    /* The session bus gone is the end: exit with EXIT_FAILURE, told apart below. */
+    r = sd_bus_set_exit_on_disconnect(bus, true);
+  if (r < 0) {
+    log_error("cannot set up the event loop: %s", strerror(-r));
+    return EXIT_REFUSED;
+  }
+  /* When the bar closes its end of the pipe, stop at once rather than at
+   * the next write. Not every stdout can be watched (a file cannot). */
+  (void)sd_event_add_io(m.event, NULL, STDOUT_FILENO, 0, on_stdout_hangup, &m);
+
+  /* Subscribed before the first GetStatus, so no change falls between. */
+  r = sd_bus_match_signal(bus, NULL, BUS_NAME, OBJECT_PATH, "org.freedesktop.DBus.Properties",
+                          "PropertiesChanged", on_properties_changed, &m);
+  if (r >= 0)
+    r = sd_bus_add_match(bus, NULL,
+                         "type='signal',sender='org.freedesktop.DBus',"
+                         "path='/org/freedesktop/DBus',interface='org.freedesktop.DBus',"
+                         "member='NameOwnerChanged',arg0='" BUS_NAME "'",
+                         on_name_owner_changed, &m);
+  if (r < 0) {
+    sd_bus_error_set_errno(&error, r);
+    return report_call_error(r, &error);
+  }
+
+  monitor_refresh(&m);
+  r = sd_event_loop(m.event);
+  if (r < 0) {
+    log_error("event loop failed: %s", strerror(-r));
+    return EXIT_REFUSED;
+  }
+  if (r == EXIT_FAILURE && m.exit_code == EXIT_OK && sd_bus_is_open(bus) <= 0) {
+    log_error("lost the session bus");
+    return EXIT_UNREACHABLE;
+  }
+  return m.exit_code;
 }
 
 static int run_snooze(int argc, char **argv) {
@@ -854,6 +1312,21 @@ static const Command commands[] = {
      "  --json         one JSON object with every GetStatus key (see deskbreak(1))\n"
      "  -v, --verbose  add the idle source, config file, notification server,\n"
      "                 today's counts and the daemon's version\n"},
+    {"stats", run_stats, "stats [--days N] [--json]",
+     "Show today at a glance and the sitting time, breaks, reminders, snoozes\n"
+     "and skips of each recent day.\n"
+     "  --days N       this many days, today the last (1 to 1000, default 7)\n"
+     "  --json         one JSON object, {\"days\":[...]} (see deskbreak(1))\n"
+     "\n"
+     "Colour only on a terminal and without NO_COLOR; bars of block characters\n"
+     "in a UTF-8 locale, of # otherwise.\n"},
+    {"monitor", run_monitor, "monitor [--format json|waybar|i3blocks|polybar]",
+     "For status bars: print a line now, at every change and every minute,\n"
+     "until interrupted. While deskbreakd is not running the line says \"off\".\n"
+     "  --format json      one JSON object a line (the default)\n"
+     "  --format waybar    for waybar's custom module, \"return-type\": \"json\"\n"
+     "  --format i3blocks  for an i3blocks block with interval=persist\n"
+     "  --format polybar   for polybar's custom/script with tail = true\n"},
     {"snooze", run_snooze, "snooze [DURATION]",
      "No reminder for DURATION (default: the configured snooze); sitting time\n"
      "keeps counting.\n" DURATION_HELP},
@@ -879,6 +1352,10 @@ static void print_help(FILE *out) {
         "\n"
         "Commands:\n"
         "  status [--json] [-v]   sitting time, state, next reminder (the default)\n"
+        "  stats [--days N] [--json]\n"
+        "                         today and the last N days (default 7)\n"
+        "  monitor [--format F]   a line per change for status bars (F: json,\n"
+        "                         waybar, i3blocks, polybar)\n"
         "  snooze [DURATION]      no reminder for DURATION (default: configured snooze)\n"
         "  pause [DURATION]       no reminders for DURATION, or until resume\n"
         "  resume                 end a pause or a snooze\n"

@@ -2,8 +2,11 @@
 /*
  * What `deskbreak` prints (cli/format.c): every state of the status line,
  * the verbose details, the JSON object and its escaping, the replies to
- * snooze and pause, and the stretch listings. Local times are in UTC.
+ * snooze and pause, the stretch listings, the history of `stats` (both
+ * bar styles, with and without colour, and its JSON) and every line of
+ * `monitor` in every format for every state. Local times are in UTC.
  */
+#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -649,6 +652,571 @@ static void test_stretch_full(void **state) {
   free(text);
 }
 
+/* ---- deskbreak stats ---- */
+
+/* A day with `sitting` µs, the counts given, breaks split as reminded/natural. */
+static DbkCliDay make_day(const char *date, uint64_t sitting, uint64_t longest, uint32_t reminded,
+                          uint32_t natural, uint32_t reminders, uint32_t snoozes, uint32_t skips) {
+  DbkCliDay d;
+  memset(&d, 0, sizeof(d));
+  snprintf(d.date, sizeof(d.date), "%s", date);
+  d.sitting_usec = sitting;
+  d.longest_usec = longest;
+  d.breaks_by_kind[DBK_KIND_BREAK_LENGTH] = reminded;
+  d.breaks_by_kind[DBK_KIND_NATURAL] = natural;
+  d.breaks = reminded + natural;
+  d.reminders = reminders;
+  d.snoozes = snoozes;
+  d.skips = skips;
+  return d;
+}
+
+static char *stats_text(const DbkCliDay *days, size_t n, unsigned flags) {
+  Capture c;
+  dbk_format_stats(capture_start(&c), days, n, flags);
+  return capture_end(&c);
+}
+
+/* Thu 2024-04-25 to Wed 2024-05-01: a busy day, a quiet weekend, today so far. */
+static void make_week(DbkCliDay week[7]) {
+  week[0] = make_day("2024-04-25", 5 * HOUR, 50 * MIN, 4, 2, 7, 1, 0);
+  week[1] = make_day("2024-04-26", 2 * HOUR + 30 * MIN, 40 * MIN, 3, 1, 4, 0, 1);
+  week[2] = make_day("2024-04-27", 0, 0, 0, 0, 0, 0, 0);
+  week[3] = make_day("2024-04-28", 20 * SEC, 20 * SEC, 0, 1, 0, 0, 0);
+  week[4] = make_day("2024-04-29", 4 * HOUR + 22 * MIN, 45 * MIN, 5, 2, 6, 2, 0);
+  week[5] = make_day("2024-04-30", 3 * HOUR + 45 * MIN, 30 * MIN, 6, 0, 6, 0, 0);
+  week[6] = make_day("2024-05-01", 3 * HOUR + 12 * MIN, 48 * MIN, 3, 2, 6, 1, 0);
+}
+
+static void test_stats_unicode(void **state) {
+  DbkCliDay week[7];
+  char *text;
+
+  make_week(week);
+  text = stats_text(week, 7, DBK_STATS_UNICODE);
+  /* 2h 30m of 5h is 10 cells; 4h 22m is 17.47 cells, 17 and 4/8 (▌);
+   * 3h 45m 15 cells; 3h 12m 12.8 cells, 12 and 6/8 (▊); 20 s a sliver. */
+  assert_string_equal(
+      text,
+      "Today: sat 3h 12m \u00b7 longest 48m \u00b7 5 breaks (3 when reminded, 2 natural)\n"
+      "       6 reminders \u00b7 1 snooze \u00b7 0 skips\n"
+      "\n"
+      "Day             Sitting                        Breaks  Reminders  Snoozes  Skips\n"
+      "Thu 2024-04-25       5h  "
+      "\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588"
+      "\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588"
+      "       6          7        1      0\n"
+      "Fri 2024-04-26   2h 30m  "
+      "\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588"
+      "                 4          4        0      1\n"
+      "Sat 2024-04-27        -                             0          0        0      0\n"
+      "Sun 2024-04-28      20s  \u258f                          1          0        0      0\n"
+      "Mon 2024-04-29   4h 22m  "
+      "\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588"
+      "\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u258c"
+      "         7          6        2      0\n"
+      "Tue 2024-04-30   3h 45m  "
+      "\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588"
+      "\u2588\u2588\u2588\u2588\u2588"
+      "            6          6        0      0\n"
+      "Wed 2024-05-01   3h 12m  "
+      "\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588"
+      "\u2588\u2588\u258a"
+      "              5          6        1      0\n");
+  assert_null(strchr(text, '\033'));
+  free(text);
+}
+
+static void test_stats_ascii(void **state) {
+  DbkCliDay week[7];
+  char *text;
+
+  make_week(week);
+  text = stats_text(week, 7, 0);
+  /* Whole cells, rounded; no character outside ASCII anywhere. */
+  assert_string_equal(
+      text, "Today: sat 3h 12m, longest 48m, 5 breaks (3 when reminded, 2 natural)\n"
+            "       6 reminders, 1 snooze, 0 skips\n"
+            "\n"
+            "Day             Sitting                        Breaks  Reminders  Snoozes  Skips\n"
+            "Thu 2024-04-25       5h  ####################       6          7        1      0\n"
+            "Fri 2024-04-26   2h 30m  ##########                 4          4        0      1\n"
+            "Sat 2024-04-27        -                             0          0        0      0\n"
+            "Sun 2024-04-28      20s  #                          1          0        0      0\n"
+            "Mon 2024-04-29   4h 22m  #################          7          6        2      0\n"
+            "Tue 2024-04-30   3h 45m  ###############            6          6        0      0\n"
+            "Wed 2024-05-01   3h 12m  #############              5          6        1      0\n");
+  for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+    assert_true(*p < 0x80);
+  free(text);
+}
+
+static void test_stats_colour(void **state) {
+  DbkCliDay week[7];
+  char *plain, *coloured;
+
+  make_week(week);
+  plain = stats_text(week, 7, DBK_STATS_UNICODE);
+  coloured = stats_text(week, 7, DBK_STATS_UNICODE | DBK_STATS_COLOUR);
+  assert_non_null(strstr(coloured, "\033[1mToday:\033[0m sat 3h 12m"));
+  assert_non_null(strstr(coloured, "\033[2mDay "));
+  /* Today's date stands out; the bars are coloured, empty ones have no escapes. */
+  assert_non_null(strstr(coloured, "\033[1mWed 2024-05-01\033[0m"));
+  assert_non_null(strstr(coloured, "\033[36m\u2588"));
+  assert_non_null(strstr(coloured, "Sat 2024-04-27        -                             0"));
+
+  /* Take the escapes out and the text is the plain one. */
+  char *out = coloured, *in = coloured;
+  while (*in) {
+    if (*in == '\033') {
+      while (*in && *in != 'm')
+        in++;
+      if (*in)
+        in++;
+    } else {
+      *out++ = *in++;
+    }
+  }
+  *out = '\0';
+  assert_string_equal(coloured, plain);
+  free(plain);
+  free(coloured);
+}
+
+static void test_stats_quiet_day_and_odd_input(void **state) {
+  DbkCliDay days[2];
+  char *text;
+
+  /* Nothing yet today, nothing at all: no bars, no division by zero. */
+  days[0] = make_day("2024-04-30", 0, 0, 0, 0, 0, 0, 0);
+  days[1] = make_day("2024-05-01", 0, 0, 0, 0, 1, 0, 1);
+  text = stats_text(days, 2, DBK_STATS_UNICODE);
+  assert_string_equal(
+      text, "Today: no sitting yet \u00b7 0 breaks\n"
+            "       1 reminder \u00b7 0 snoozes \u00b7 1 skip\n"
+            "\n"
+            "Day             Sitting                        Breaks  Reminders  Snoozes  Skips\n"
+            "Tue 2024-04-30        -                             0          0        0      0\n"
+            "Wed 2024-05-01        -                             0          1        0      1\n");
+  free(text);
+
+  /* A date this CLI cannot read keeps its place, without a weekday. */
+  days[0] = make_day("someday", HOUR, HOUR, 1, 0, 1, 0, 0);
+  text = stats_text(days, 1, 0);
+  assert_non_null(strstr(text, "\n    someday          1h  ####################       1"));
+  free(text);
+
+  /* Nothing at all prints nothing. */
+  text = stats_text(days, 0, 0);
+  assert_string_equal(text, "");
+  free(text);
+}
+
+static void test_stats_weekdays(void **state) {
+  /* Leap days, year ends, centuries. */
+  static const struct {
+    const char *date, *weekday;
+  } cases[] = {
+      {"2024-02-29", "Thu"}, {"2024-03-01", "Fri"}, {"2023-12-31", "Sun"},
+      {"2024-01-01", "Mon"}, {"2000-02-29", "Tue"}, {"1900-03-01", "Thu"},
+      {"2100-01-01", "Fri"}, {"2024-13-01", "   "}, {"2024-05-01x", "   "},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    DbkCliDay day = make_day(cases[i].date, 0, 0, 0, 0, 0, 0, 0);
+    char expected[64], *text = stats_text(&day, 1, 0);
+    snprintf(expected, sizeof(expected), "\n%s %-10s ", cases[i].weekday, cases[i].date);
+    assert_non_null(strstr(text, expected));
+    free(text);
+  }
+}
+
+static void test_stats_json(void **state) {
+  DbkCliDay days[2];
+  Capture c;
+  char *text;
+
+  days[0] = make_day("2024-04-30", 3 * HOUR, 30 * MIN, 6, 0, 6, 0, 0);
+  days[1] = make_day("2024-05-01", UINT64_MAX, 48 * MIN, 3, 2, 6, 1, UINT32_MAX);
+  days[1].breaks_by_kind[DBK_KIND_ACTION] = 1;
+  days[1].breaks_by_kind[DBK_KIND_COMMAND] = 2;
+  days[1].breaks_by_kind[DBK_KIND_LOCK] = 3;
+  days[1].breaks_by_kind[DBK_KIND_SUSPEND] = 4;
+  dbk_format_stats_json(capture_start(&c), days, 2);
+  text = capture_end(&c);
+  assert_string_equal(
+      text, "{\"days\":["
+            "{\"date\":\"2024-04-30\",\"sitting_usec\":10800000000,\"longest_usec\":1800000000,"
+            "\"reminders\":6,\"breaks\":6,\"breaks_by_kind\":{\"break-length\":6,\"action\":0,"
+            "\"command\":0,\"natural\":0,\"lock\":0,\"suspend\":0},\"snoozes\":0,\"skips\":0},"
+            "{\"date\":\"2024-05-01\",\"sitting_usec\":18446744073709551615,"
+            "\"longest_usec\":2880000000,\"reminders\":6,\"breaks\":5,\"breaks_by_kind\":"
+            "{\"break-length\":3,\"action\":1,\"command\":2,\"natural\":2,\"lock\":3,"
+            "\"suspend\":4},\"snoozes\":1,\"skips\":4294967295}]}\n");
+  free(text);
+
+  dbk_format_stats_json(capture_start(&c), days, 0);
+  text = capture_end(&c);
+  assert_string_equal(text, "{\"days\":[]}\n");
+  free(text);
+
+  /* A date is a string like any other: escaped. */
+  days[0] = make_day("a\"b\n", 0, 0, 0, 0, 0, 0, 0);
+  dbk_format_stats_json(capture_start(&c), days, 1);
+  text = capture_end(&c);
+  assert_non_null(strstr(text, "{\"date\":\"a\\\"b\\n\","));
+  free(text);
+}
+
+static void test_day_set(void **state) {
+  DbkCliDay day;
+  DbkValue date = {.kind = DBK_VALUE_STRING, .s = (char *)"2024-05-01"};
+  DbkValue long_date = {.kind = DBK_VALUE_STRING, .s = (char *)"2024-05-01 and a lot more"};
+  DbkValue sitting = {.kind = DBK_VALUE_UINT, .u = 3 * HOUR};
+  DbkValue signed_count = {.kind = DBK_VALUE_INT, .i = 4};
+  DbkValue too_big = {.kind = DBK_VALUE_UINT, .u = UINT64_C(1) << 40};
+  DbkValue text = {.kind = DBK_VALUE_STRING, .s = (char *)"5"};
+
+  memset(&day, 0, sizeof(day));
+  assert_int_equal(dbk_cli_day_set(&day, "date", &date), 1);
+  assert_string_equal(day.date, "2024-05-01");
+  assert_int_equal(dbk_cli_day_set(&day, "sitting_usec", &sitting), 1);
+  assert_int_equal(day.sitting_usec, 3 * HOUR);
+  assert_int_equal(dbk_cli_day_set(&day, "longest_usec", &sitting), 1);
+  assert_int_equal(day.longest_usec, 3 * HOUR);
+  assert_int_equal(dbk_cli_day_set(&day, "reminders", &signed_count), 1);
+  assert_int_equal(dbk_cli_day_set(&day, "breaks", &signed_count), 1);
+  assert_int_equal(dbk_cli_day_set(&day, "snoozes", &signed_count), 1);
+  assert_int_equal(dbk_cli_day_set(&day, "skips", &signed_count), 1);
+  assert_int_equal(day.reminders + day.breaks + day.snoozes + day.skips, 16);
+
+  /* Wrong types and unknown keys leave the day alone. */
+  assert_int_equal(dbk_cli_day_set(&day, "skips", &too_big), 0);
+  assert_int_equal(dbk_cli_day_set(&day, "skips", &text), 0);
+  assert_int_equal(dbk_cli_day_set(&day, "date", &sitting), 0);
+  assert_int_equal(dbk_cli_day_set(&day, "standing_usec", &sitting), 0);
+  assert_int_equal(day.skips, 4);
+  assert_string_equal(day.date, "2024-05-01");
+
+  /* A date too long for a date is cut, not overrun. */
+  assert_int_equal(dbk_cli_day_set(&day, "date", &long_date), 1);
+  assert_int_equal(strlen(day.date), sizeof(day.date) - 1);
+}
+
+static void test_break_kinds(void **state) {
+  static const char *const names[] = {"break-length", "action", "command",
+                                      "natural",      "lock",   "suspend"};
+  assert_int_equal(DBK_N_BREAK_KINDS, 6);
+  for (int i = 0; i < DBK_N_BREAK_KINDS; i++) {
+    assert_string_equal(dbk_break_kind_to_string((DbkBreakKindIndex)i), names[i]);
+    assert_int_equal(dbk_break_kind_from_string(names[i]), i);
+  }
+  assert_null(dbk_break_kind_to_string(DBK_N_BREAK_KINDS));
+  assert_int_equal(dbk_break_kind_from_string("teleport"), -1);
+}
+
+/* ---- deskbreak monitor ---- */
+
+static char *monitor_line(DbkMonitorFormat format, const DbkCliStatus *s, int64_t now) {
+  Capture c;
+  dbk_format_monitor(capture_start(&c), format, s, now);
+  return capture_end(&c);
+}
+
+/* The line of each format for `s` at `now`. */
+static void assert_monitor(const DbkCliStatus *s, int64_t now, const char *json, const char *waybar,
+                           const char *i3blocks, const char *polybar) {
+  static const DbkMonitorFormat formats[] = {DBK_MONITOR_JSON, DBK_MONITOR_WAYBAR,
+                                             DBK_MONITOR_I3BLOCKS, DBK_MONITOR_POLYBAR};
+  const char *expected[] = {json, waybar, i3blocks, polybar};
+
+  for (size_t i = 0; i < 4; i++) {
+    char *line = monitor_line(formats[i], s, now);
+    assert_string_equal(line, expected[i]);
+    /* One line, whatever it holds. */
+    assert_ptr_equal(strchr(line, '\n'), line + strlen(line) - 1);
+    free(line);
+  }
+}
+
+/* NOW - 24m, NOW + 6m… as the JSON numbers they are. */
+#define T_MINUS_24M "1714572000000000"
+#define T_PLUS_6M "1714573800000000"
+
+static void test_monitor_sitting(void **state) {
+  DbkCliStatus s;
+  make_status(&s, "sitting", 24 * MIN);
+  set_i64(&s, "next_reminder", NOW + 6 * MIN);
+  assert_monitor(
+      &s, NOW,
+      "{\"state\":\"sitting\",\"text\":\"24m\",\"tooltip\":\"Sitting for 24m \u00b7 next reminder "
+      "in 6m (every 30m)\",\"class\":\"sitting\",\"percentage\":80,\"sitting_usec\":1440000000,"
+      "\"sitting_since\":" T_MINUS_24M ",\"interval_usec\":1800000000,\"next_reminder\":" T_PLUS_6M
+      ",\"snoozed_until\":0,\"paused_until\":0}\n",
+      "{\"text\":\"24m\",\"alt\":\"sitting\",\"tooltip\":\"Sitting for 24m \u00b7 next reminder "
+      "in 6m (every 30m)\",\"class\":\"sitting\",\"percentage\":80}\n",
+      "24m\n", "24m\n");
+
+  /* Counted on from sitting_since: 90 s later it is the 25th minute, and
+   * the 4m 30s to the reminder round to 5m, as the status line does. */
+  assert_monitor(
+      &s, NOW + 90 * SEC,
+      "{\"state\":\"sitting\",\"text\":\"25m\",\"tooltip\":\"Sitting for 25m \u00b7 next reminder "
+      "in 5m (every 30m)\",\"class\":\"sitting\",\"percentage\":85,\"sitting_usec\":"
+      "1530000000,\"sitting_since\":" T_MINUS_24M ",\"interval_usec\":1800000000,"
+      "\"next_reminder\":" T_PLUS_6M ",\"snoozed_until\":0,\"paused_until\":0}\n",
+      "{\"text\":\"25m\",\"alt\":\"sitting\",\"tooltip\":\"Sitting for 25m \u00b7 next reminder "
+      "in 5m (every 30m)\",\"class\":\"sitting\",\"percentage\":85}\n",
+      "25m\n", "25m\n");
+  dbk_cli_status_clear(&s);
+}
+
+static void test_monitor_sitting_long_and_new(void **state) {
+  DbkCliStatus s;
+  char *line;
+
+  /* Past the hour, and past the interval (percentage stays 100). */
+  make_status(&s, "sitting", HOUR + 5 * MIN + 59 * SEC);
+  line = monitor_line(DBK_MONITOR_WAYBAR, &s, NOW);
+  assert_non_null(strstr(line, "{\"text\":\"1h 5m\","));
+  assert_non_null(strstr(line, "\"percentage\":100}"));
+  free(line);
+  dbk_cli_status_clear(&s);
+
+  make_status(&s, "sitting", 2 * HOUR);
+  line = monitor_line(DBK_MONITOR_I3BLOCKS, &s, NOW);
+  assert_string_equal(line, "2h\n");
+  free(line);
+  dbk_cli_status_clear(&s);
+
+  /* The first minute. */
+  make_status(&s, "sitting", 40 * SEC);
+  set_i64(&s, "next_reminder", NOW + 30 * MIN - 40 * SEC);
+  line = monitor_line(DBK_MONITOR_WAYBAR, &s, NOW);
+  assert_string_equal(line, "{\"text\":\"0m\",\"alt\":\"sitting\",\"tooltip\":\"Just sat down "
+                            "\u00b7 next reminder in 29m (every 30m)\",\"class\":\"sitting\","
+                            "\"percentage\":2}\n");
+  free(line);
+  dbk_cli_status_clear(&s);
+}
+
+static void test_monitor_idle(void **state) {
+  DbkCliStatus s;
+  make_status(&s, "idle", 24 * MIN);
+  set_i64(&s, "next_reminder", NOW + 6 * MIN);
+  assert_monitor(
+      &s, NOW,
+      "{\"state\":\"idle\",\"text\":\"24m\",\"tooltip\":\"Idle for a moment \u00b7 sitting for "
+      "24m \u00b7 next reminder in 6m\",\"class\":\"idle\",\"percentage\":80,\"sitting_usec\":"
+      "1440000000,\"sitting_since\":" T_MINUS_24M ",\"interval_usec\":1800000000,"
+      "\"next_reminder\":" T_PLUS_6M ",\"snoozed_until\":0,\"paused_until\":0}\n",
+      "{\"text\":\"24m\",\"alt\":\"idle\",\"tooltip\":\"Idle for a moment \u00b7 sitting for 24m "
+      "\u00b7 next reminder in 6m\",\"class\":\"idle\",\"percentage\":80}\n",
+      "24m\n", "24m\n");
+  dbk_cli_status_clear(&s);
+}
+
+static void test_monitor_away(void **state) {
+  DbkCliStatus s;
+  make_status(&s, "away", 0);
+  assert_monitor(
+      &s, NOW,
+      "{\"state\":\"away\",\"text\":\"away\",\"tooltip\":\"Away \u00b7 sitting time starts again "
+      "when you're back (reminder after 30m of sitting)\",\"class\":\"away\",\"percentage\":0,"
+      "\"sitting_usec\":0,\"sitting_since\":0,\"interval_usec\":1800000000,\"next_reminder\":0,"
+      "\"snoozed_until\":0,\"paused_until\":0}\n",
+      "{\"text\":\"away\",\"alt\":\"away\",\"tooltip\":\"Away \u00b7 sitting time starts again "
+      "when you're back (reminder after 30m of sitting)\",\"class\":\"away\",\"percentage\":0}\n",
+      "away\n", "away\n");
+  dbk_cli_status_clear(&s);
+}
+
+static void test_monitor_due(void **state) {
+  DbkCliStatus s;
+  char json[1024], waybar[1024];
+  const DbkStretch *bruegger = dbk_stretch_find("bruegger");
+
+  assert_non_null(bruegger);
+  make_status(&s, "due", 32 * MIN);
+  set_u64(&s, "times_shown", 1);
+  /* Two lines of status: the newline escaped in the tooltip. */
+  snprintf(json, sizeof(json),
+           "{\"state\":\"due\",\"text\":\"stretch!\",\"tooltip\":\"Time for a break \u2014 "
+           "sitting for 32m\\nStretch: %s \u00b7 done: deskbreak break \u00b7 later: deskbreak "
+           "snooze\",\"class\":\"due\",\"percentage\":100,\"sitting_usec\":1920000000,"
+           "\"sitting_since\":1714571520000000,\"interval_usec\":1800000000,\"next_reminder\":0,"
+           "\"snoozed_until\":0,\"paused_until\":0}\n",
+           bruegger->title);
+  snprintf(waybar, sizeof(waybar),
+           "{\"text\":\"stretch!\",\"alt\":\"due\",\"tooltip\":\"Time for a break \u2014 sitting "
+           "for 32m\\nStretch: %s \u00b7 done: deskbreak break \u00b7 later: deskbreak "
+           "snooze\",\"class\":\"due\",\"percentage\":100}\n",
+           bruegger->title);
+  assert_monitor(&s, NOW, json, waybar, "stretch!\n", "%{F#ed333b}stretch!%{F-}\n");
+  dbk_cli_status_clear(&s);
+}
+
+static void test_monitor_snoozed(void **state) {
+  DbkCliStatus s;
+  char *line;
+
+  make_status(&s, "snoozed", 41 * MIN);
+  set_i64(&s, "snoozed_until", NOW + 8 * MIN);
+  set_i64(&s, "next_reminder", NOW + 8 * MIN);
+  assert_monitor(
+      &s, NOW,
+      "{\"state\":\"snoozed\",\"text\":\"snoozed 8m\",\"tooltip\":\"Snoozed for 8m more (until "
+      "14:32) \u00b7 sitting for 41m\",\"class\":\"snoozed\",\"percentage\":100,\"sitting_usec\":"
+      "2460000000,\"sitting_since\":1714570980000000,\"interval_usec\":1800000000,"
+      "\"next_reminder\":1714573920000000,\"snoozed_until\":1714573920000000,"
+      "\"paused_until\":0}\n",
+      "{\"text\":\"snoozed 8m\",\"alt\":\"snoozed\",\"tooltip\":\"Snoozed for 8m more (until "
+      "14:32) \u00b7 sitting for 41m\",\"class\":\"snoozed\",\"percentage\":100}\n",
+      "snoozed 8m\n", "snoozed 8m\n");
+
+  /* Minutes begun: 7m30s left is still 8m, 7m left is 7m, the last seconds 1m. */
+  line = monitor_line(DBK_MONITOR_I3BLOCKS, &s, NOW + 30 * SEC);
+  assert_string_equal(line, "snoozed 8m\n");
+  free(line);
+  line = monitor_line(DBK_MONITOR_I3BLOCKS, &s, NOW + MIN);
+  assert_string_equal(line, "snoozed 7m\n");
+  free(line);
+  line = monitor_line(DBK_MONITOR_I3BLOCKS, &s, NOW + 8 * MIN - SEC);
+  assert_string_equal(line, "snoozed 1m\n");
+  free(line);
+  /* Over, and the daemon has not said so yet. */
+  line = monitor_line(DBK_MONITOR_POLYBAR, &s, NOW + 9 * MIN);
+  assert_string_equal(line, "snoozed\n");
+  free(line);
+  dbk_cli_status_clear(&s);
+}
+
+static void test_monitor_paused(void **state) {
+  DbkCliStatus s;
+
+  make_status(&s, "paused", 5 * MIN);
+  set_i64(&s, "paused_until", -1);
+  assert_monitor(
+      &s, NOW,
+      "{\"state\":\"paused\",\"text\":\"paused\",\"tooltip\":\"Paused until you resume (deskbreak "
+      "resume) \u00b7 sitting for 5m\",\"class\":\"paused\",\"percentage\":16,\"sitting_usec\":"
+      "300000000,\"sitting_since\":1714573140000000,\"interval_usec\":1800000000,"
+      "\"next_reminder\":0,\"snoozed_until\":0,\"paused_until\":-1}\n",
+      "{\"text\":\"paused\",\"alt\":\"paused\",\"tooltip\":\"Paused until you resume (deskbreak "
+      "resume) \u00b7 sitting for 5m\",\"class\":\"paused\",\"percentage\":16}\n",
+      "paused\n", "paused\n");
+
+  set_i64(&s, "paused_until", NOW + HOUR);
+  assert_monitor(
+      &s, NOW,
+      "{\"state\":\"paused\",\"text\":\"paused 1h\",\"tooltip\":\"Paused for 1h more (until "
+      "15:24) \u00b7 sitting for 5m\",\"class\":\"paused\",\"percentage\":16,\"sitting_usec\":"
+      "300000000,\"sitting_since\":1714573140000000,\"interval_usec\":1800000000,"
+      "\"next_reminder\":0,\"snoozed_until\":0,\"paused_until\":1714577040000000}\n",
+      "{\"text\":\"paused 1h\",\"alt\":\"paused\",\"tooltip\":\"Paused for 1h more (until "
+      "15:24) \u00b7 sitting for 5m\",\"class\":\"paused\",\"percentage\":16}\n",
+      "paused 1h\n", "paused 1h\n");
+  dbk_cli_status_clear(&s);
+}
+
+static void test_monitor_off(void **state) {
+  assert_monitor(NULL, NOW,
+                 "{\"state\":\"off\",\"text\":\"off\",\"tooltip\":\"deskbreakd is not running\","
+                 "\"class\":\"off\",\"percentage\":0,\"sitting_usec\":0,\"sitting_since\":0,"
+                 "\"interval_usec\":0,\"next_reminder\":0,\"snoozed_until\":0,"
+                 "\"paused_until\":0}\n",
+                 "{\"text\":\"off\",\"alt\":\"off\",\"tooltip\":\"deskbreakd is not running\","
+                 "\"class\":\"off\",\"percentage\":0}\n",
+                 "off\n", "%{F#808080}off%{F-}\n");
+}
+
+static void test_monitor_unknown_state_and_escaping(void **state) {
+  DbkCliStatus s;
+  char *line;
+
+  /* A state from a newer daemon, with what would break each format. */
+  make_status(&s, "float\"ing\n100%", 3 * MIN);
+  set_str(&s, "config_error", "bad \\ value\tline 2");
+  line = monitor_line(DBK_MONITOR_WAYBAR, &s, NOW);
+  assert_string_equal(line, "{\"text\":\"float\\\"ing\\n100%\",\"alt\":\"float\\\"ing\\n100%\","
+                            "\"tooltip\":\"State: float\\\"ing\\n100% \u00b7 sitting for 3m\\n"
+                            "Config error: bad \\\\ value\\tline 2\",\"class\":"
+                            "\"float\\\"ing\\n100%\",\"percentage\":10}\n");
+  free(line);
+  line = monitor_line(DBK_MONITOR_I3BLOCKS, &s, NOW);
+  assert_string_equal(line, "float\"ing 100%\n");
+  free(line);
+  line = monitor_line(DBK_MONITOR_POLYBAR, &s, NOW);
+  assert_string_equal(line, "float\"ing 100%%\n");
+  free(line);
+  dbk_cli_status_clear(&s);
+
+  /* No state at all. */
+  dbk_cli_status_init(&s);
+  line = monitor_line(DBK_MONITOR_WAYBAR, &s, NOW);
+  assert_string_equal(line, "{\"text\":\"unknown\",\"alt\":\"unknown\",\"tooltip\":\"State: "
+                            "unknown\",\"class\":\"unknown\",\"percentage\":0}\n");
+  free(line);
+  dbk_cli_status_clear(&s);
+}
+
+static void test_monitor_format_names(void **state) {
+  DbkMonitorFormat f = DBK_MONITOR_POLYBAR;
+
+  assert_int_equal(dbk_monitor_format_from_string("json", &f), 0);
+  assert_int_equal(f, DBK_MONITOR_JSON);
+  assert_int_equal(dbk_monitor_format_from_string("waybar", &f), 0);
+  assert_int_equal(f, DBK_MONITOR_WAYBAR);
+  assert_int_equal(dbk_monitor_format_from_string("i3blocks", &f), 0);
+  assert_int_equal(f, DBK_MONITOR_I3BLOCKS);
+  assert_int_equal(dbk_monitor_format_from_string("polybar", &f), 0);
+  assert_int_equal(f, DBK_MONITOR_POLYBAR);
+  assert_int_equal(dbk_monitor_format_from_string("Waybar", &f), -EINVAL);
+  assert_int_equal(dbk_monitor_format_from_string("", &f), -EINVAL);
+  assert_int_equal(f, DBK_MONITOR_POLYBAR);
+}
+
+static void test_monitor_next_tick(void **state) {
+  DbkCliStatus s;
+
+  /* Off and away: a minute from now. */
+  assert_int_equal(dbk_monitor_next_tick(NULL, NOW), NOW + MIN);
+  make_status(&s, "away", 0);
+  assert_int_equal(dbk_monitor_next_tick(&s, NOW + 7), NOW + 7 + MIN);
+  dbk_cli_status_clear(&s);
+
+  /* Sitting, idle, due: the next whole minute of sitting time. */
+  static const char *const counting[] = {"sitting", "idle", "due", "levitating"};
+  for (size_t i = 0; i < sizeof(counting) / sizeof(counting[0]); i++) {
+    make_status(&s, counting[i], 24 * MIN + 10 * SEC);
+    assert_int_equal(dbk_monitor_next_tick(&s, NOW), NOW + 50 * SEC);
+    assert_int_equal(dbk_monitor_next_tick(&s, NOW + 50 * SEC), NOW + 110 * SEC);
+    assert_int_equal(dbk_monitor_next_tick(&s, NOW + 50 * SEC - 1), NOW + 50 * SEC);
+    dbk_cli_status_clear(&s);
+  }
+
+  /* Snoozed: the next whole minute before its end; once past it, sitting's. */
+  make_status(&s, "snoozed", 41 * MIN + 20 * SEC);
+  set_i64(&s, "snoozed_until", NOW + 8 * MIN + 5 * SEC);
+  assert_int_equal(dbk_monitor_next_tick(&s, NOW), NOW + 5 * SEC);
+  assert_int_equal(dbk_monitor_next_tick(&s, NOW + 5 * SEC), NOW + 65 * SEC);
+  assert_int_equal(dbk_monitor_next_tick(&s, NOW + 9 * MIN), NOW + 9 * MIN + 40 * SEC);
+  dbk_cli_status_clear(&s);
+
+  /* Paused for a while: its end's minutes; until resume: sitting's. */
+  make_status(&s, "paused", 5 * MIN + 20 * SEC);
+  set_i64(&s, "paused_until", NOW + HOUR + 15 * SEC);
+  assert_int_equal(dbk_monitor_next_tick(&s, NOW), NOW + 15 * SEC);
+  set_i64(&s, "paused_until", -1);
+  assert_int_equal(dbk_monitor_next_tick(&s, NOW), NOW + 40 * SEC);
+  dbk_cli_status_clear(&s);
+
+  /* A session that starts in the future (a clock set back): still ahead, within a minute. */
+  make_status(&s, "sitting", 0);
+  set_i64(&s, "sitting_since", NOW + 90 * SEC);
+  assert_int_equal(dbk_monitor_next_tick(&s, NOW), NOW + 30 * SEC);
+  dbk_cli_status_clear(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sitting),
@@ -680,6 +1248,25 @@ int main(void) {
       cmocka_unit_test(test_stretch_list_default_and_unknown),
       cmocka_unit_test(test_stretch_list_builtin),
       cmocka_unit_test(test_stretch_full),
+      cmocka_unit_test(test_stats_unicode),
+      cmocka_unit_test(test_stats_ascii),
+      cmocka_unit_test(test_stats_colour),
+      cmocka_unit_test(test_stats_quiet_day_and_odd_input),
+      cmocka_unit_test(test_stats_weekdays),
+      cmocka_unit_test(test_stats_json),
+      cmocka_unit_test(test_day_set),
+      cmocka_unit_test(test_break_kinds),
+      cmocka_unit_test(test_monitor_sitting),
+      cmocka_unit_test(test_monitor_sitting_long_and_new),
+      cmocka_unit_test(test_monitor_idle),
+      cmocka_unit_test(test_monitor_away),
+      cmocka_unit_test(test_monitor_due),
+      cmocka_unit_test(test_monitor_snoozed),
+      cmocka_unit_test(test_monitor_paused),
+      cmocka_unit_test(test_monitor_off),
+      cmocka_unit_test(test_monitor_unknown_state_and_escaping),
+      cmocka_unit_test(test_monitor_format_names),
+      cmocka_unit_test(test_monitor_next_tick),
   };
   return cmocka_run_group_tests(tests, setup_tz, NULL);
 }
