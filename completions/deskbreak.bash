@@ -8,17 +8,32 @@ _deskbreak() {
     words=("${COMP_WORDS[@]}")
     cword=$COMP_CWORD
     cur=${COMP_WORDS[COMP_CWORD]}
+    prev=${COMP_WORDS[COMP_CWORD - 1]}
   fi
 
-  local commands='status snooze pause resume break reload stretches stretch config help'
+  local commands='status stats monitor snooze pause resume break reload stretches stretch config help'
   local stretches='bruegger doorway wall-angels backrest-extension seated-twist reach-and-squeeze'
   local durations='5m 10m 15m 30m 1h'
 
-  # The arguments before the cursor that are not options: the command and its own.
+  # The values of options that take one.
+  case $prev in
+    --days)
+      COMPREPLY=($(compgen -W '7 14 30 90 365' -- "$cur"))
+      return
+      ;;
+    --format)
+      COMPREPLY=($(compgen -W 'json waybar i3blocks polybar' -- "$cur"))
+      return
+      ;;
+  esac
+
+  # The arguments before the cursor that are not options (nor their values):
+  # the command and its own.
   local -a args=()
   local i
   for ((i = 1; i < cword; i++)); do
-    [[ ${words[i]} == -* ]] || args+=("${words[i]}")
+    [[ ${words[i]} == -* || ${words[i - 1]} == --days || ${words[i - 1]} == --format ]] ||
+      args+=("${words[i]}")
   done
 
   if ((${#args[@]} == 0)); then
@@ -33,6 +48,8 @@ _deskbreak() {
   if [[ $cur == -* ]]; then
     case ${args[0]} in
       status) COMPREPLY=($(compgen -W '--json --verbose -v --help' -- "$cur")) ;;
+      stats) COMPREPLY=($(compgen -W '--days --json --help' -- "$cur")) ;;
+      monitor) COMPREPLY=($(compgen -W '--format --help' -- "$cur")) ;;
       *) COMPREPLY=($(compgen -W '--help' -- "$cur")) ;;
     esac
     return

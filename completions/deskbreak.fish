@@ -1,6 +1,6 @@
 # fish completion for deskbreak(1), the desk-break reminder's CLI.
 
-set -l commands status snooze pause resume break reload stretches stretch config help
+set -l commands status stats monitor snooze pause resume break reload stretches stretch config help
 
 # The words before the cursor, the command name included, number $argv[1].
 function __deskbreak_nth_word
@@ -13,6 +13,8 @@ complete -c deskbreak -n "not __fish_seen_subcommand_from $commands" -l version 
 complete -c deskbreak -s h -l help -d 'Show help'
 
 complete -c deskbreak -n "not __fish_seen_subcommand_from $commands" -a status -d 'Sitting time, state, next reminder'
+complete -c deskbreak -n "not __fish_seen_subcommand_from $commands" -a stats -d 'Today and the last days'
+complete -c deskbreak -n "not __fish_seen_subcommand_from $commands" -a monitor -d 'A line per change, for status bars'
 complete -c deskbreak -n "not __fish_seen_subcommand_from $commands" -a snooze -d 'No reminder for a while'
 complete -c deskbreak -n "not __fish_seen_subcommand_from $commands" -a pause -d 'No reminders for a while or until resume'
 complete -c deskbreak -n "not __fish_seen_subcommand_from $commands" -a resume -d 'End a pause or a snooze'
@@ -25,6 +27,11 @@ complete -c deskbreak -n "not __fish_seen_subcommand_from $commands" -a help -d 
 
 complete -c deskbreak -n '__fish_seen_subcommand_from status' -l json -d 'One JSON object with every status key'
 complete -c deskbreak -n '__fish_seen_subcommand_from status' -s v -l verbose -d 'Idle source, config, notifications, today'
+
+complete -c deskbreak -n '__fish_seen_subcommand_from stats' -l days -x -a '7 14 30 90 365' -d 'Show this many days (1 to 1000)'
+complete -c deskbreak -n '__fish_seen_subcommand_from stats' -l json -d 'One JSON object with every day'
+
+complete -c deskbreak -n '__fish_seen_subcommand_from monitor' -l format -x -a 'json\t"One JSON object a line" waybar\t"waybar custom module" i3blocks\t"i3blocks, interval=persist" polybar\t"polybar custom/script, tail = true"' -d 'Output format'
 
 complete -c deskbreak -n '__fish_seen_subcommand_from snooze pause; and __deskbreak_nth_word 2' -a '5m 10m 15m 30m 1h' -d Duration
 
@@ -40,4 +47,4 @@ complete -c deskbreak -n '__fish_seen_subcommand_from config; and __deskbreak_nt
 complete -c deskbreak -n '__fish_seen_subcommand_from config; and __deskbreak_nth_word 2' -a default -d 'Print the default config file'
 complete -c deskbreak -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from check; and __deskbreak_nth_word 3' -F
 
-complete -c deskbreak -n '__fish_seen_subcommand_from help; and __deskbreak_nth_word 2' -a "status snooze pause resume break reload stretches stretch config"
+complete -c deskbreak -n '__fish_seen_subcommand_from help; and __deskbreak_nth_word 2' -a "status stats monitor snooze pause resume break reload stretches stretch config"
