@@ -211,6 +211,13 @@ static DbkSavedState load_state(DbkDaemon *d) {
   d->rotation_pos = state.rotation_pos % g_strv_length(d->config->stretches);
   d->last_stretch_id = g_steal_pointer(&state.last_stretch);
 
+  /* A crash in the middle of a write leaves its temporary file behind. */
+  static const char *const ours[] = {"state", "history", NULL};
+  g_autofree char *dir = g_path_get_dirname(d->state_path);
+  unsigned tidied = dbk_state_dir_tidy(dir, ours);
+  if (tidied)
+    g_message("Removed %u unfinished write%s from %s", tidied, tidied == 1 ? "" : "s", dir);
+
   g_autofree char *history_warning = NULL;
   d->history = dbk_history_new(NULL);
   d->history_path = dbk_history_path();

@@ -176,6 +176,33 @@ gboolean dbk_state_file_move_aside(const char *path, const char *why, char **ret
   return TRUE;
 }
 
+/* NAME.XXXXXX, as g_file_set_contents() names its temporary file. */
+static gboolean is_temp_of(const char *entry, const char *name) {
+  size_t len = strlen(name);
+  if (strncmp(entry, name, len) != 0 || entry[len] != '.' || strlen(entry + len + 1) != 6)
+    return FALSE;
+  for (const char *c = entry + len + 1; *c; c++)
+    if (!g_ascii_isalnum(*c))
+      return FALSE;
+  return TRUE;
+}
+
+unsigned dbk_state_dir_tidy(const char *dir, const char *const *names) {
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  const char *entry;
+  unsigned n = 0;
+  while (d && (entry = g_dir_read_name(d))) {
+    for (const char *const *name = names; *name; name++) {
+      if (!is_temp_of(entry, *name))
+        continue;
+      g_autofree char *path = g_build_filename(dir, entry, NULL);
+      if (g_unlink(path) == 0)
+        n++;
+    }
+  }
+  return n;
+}
+
 gboolean dbk_state_file_write(const char *path, const char *data, gsize len, GError **error) {
   g_autofree char *dir = g_path_get_dirname(path);
   if (g_mkdir_with_parents(dir, 0700) < 0) {

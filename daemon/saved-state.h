@@ -61,5 +61,8 @@ gboolean dbk_stamp_gap(const DbkStamp *then, const DbkStamp *now, DbkUsec *ret_g
  * was wrong (`why`) and where it went, or why it could not be moved
  * (then FALSE). */
 gboolean dbk_state_file_move_aside(const char *path, const char *why, char **ret_warning);
+/* Removes the temporary files of writes a crash cut short: NAME.XXXXXX
+ * beside each of `names` in `dir`. Returns how many. */
+unsigned dbk_state_dir_tidy(const char *dir, const char *const *names);
 /* Temp file, fsync, rename, after creating the directory. */
 gboolean dbk_state_file_write(const char *path, const char *data, gsize len, GError **error);

@@ -153,6 +153,25 @@ static void test_truncated_moved_aside(void **state) {
   }
 }
 
+static void test_tidy(void **state) {
+  (void)state;
+  g_autofree char *parent = g_path_get_dirname(path);
+  g_mkdir_with_parents(parent, 0700);
+  static const char *const files[] = {
+      "state.AB12Z3", "history.0LY8Y3", "state", "state.broken-20261122T010203",
+      "other.ABCDEF", "state.AB12Z",    NULL};
+  for (const char *const *f = files; *f; f++) {
+    g_autofree char *p = g_build_filename(parent, *f, NULL);
+    assert_true(g_file_set_contents(p, "x", -1, NULL));
+  }
+  static const char *const names[] = {"state", "history", NULL};
+  assert_int_equal(dbk_state_dir_tidy(parent, names), 2);
+  for (const char *const *f = files + 2; *f; f++) {
+    g_autofree char *p = g_build_filename(parent, *f, NULL);
+    assert_true(g_file_test(p, G_FILE_TEST_EXISTS));
+  }
+}
+
 static void test_gap(void **state) {
   (void)state;
   DbkStamp then = {.boot_id = BOOT_A, .boottime = 100, .realtime = 5000};
@@ -270,6 +289,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_nonsense_values_moved_aside, setup, teardown),
       cmocka_unit_test_setup_teardown(test_truncated_moved_aside, setup, teardown),
       cmocka_unit_test_setup_teardown(test_gap, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_tidy, setup, teardown),
       cmocka_unit_test_setup_teardown(test_directory_in_the_way, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
