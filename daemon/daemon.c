@@ -69,9 +69,17 @@ static DbkStamp stamp_at(DbkDaemon *d, DbkUsec boottime) {
   return stamp;
 }
 
+/* A failed write is warned of once, until one succeeds again. */
+static void note_write(const char *path, gboolean ok, const GError *error, gboolean *failing) {
+  if (!ok && !*failing)
+    g_warning("Cannot save %s: %s; carrying on, and saying so only once", path, error->message);
+  else if (ok && *failing)
+    g_message("Saved %s again", path);
+  *failing = !ok;
+}
+
 /* Writes what a restart needs (state first, then the history with its
- * count), before any client hears of the transition. A failed write is
- * warned of once, until one succeeds again. */
+ * count), before any client hears of the transition. */
 static void persist(DbkDaemon *d) {
   DbkUsec now = dbk_now();
   g_autoptr(GError) error = NULL;
@@ -83,31 +91,15 @@ static void persist(DbkDaemon *d) {
       .notification_id = dbk_notifier_reminder_id(d->notifier),
   };
   dbk_engine_snapshot(&d->engine, now, &state.engine);
-  if (!dbk_saved_state_save(d->state_path, &state, &error)) {
-    if (!d->state_unsaved)
-      g_warning("Cannot save %s: %s; carrying on, and saying so only once", d->state_path,
-                error->message);
-    d->state_unsaved = TRUE;
-  } else {
-    if (d->state_unsaved)
-      g_message("Saved %s again", d->state_path);
-    d->state_unsaved = FALSE;
-  }
+  gboolean ok = dbk_saved_state_save(d->state_path, &state, &error);
+  note_write(d->state_path, ok, error, &d->state_unsaved);
   g_clear_error(&error);
 
   DbkStamp credited = stamp_at(d, MAX(d->credited, 1));
   dbk_history_set_credited(d->history, &credited);
   dbk_history_prune(d->history, dbk_history_date_of(d->history, g_get_real_time()));
-  if (!dbk_history_save(d->history, d->history_path, &error)) {
-    if (!d->history_unsaved)
-      g_warning("Cannot save %s: %s; carrying on, and saying so only once", d->history_path,
-                error->message);
-    d->history_unsaved = TRUE;
-  } else {
-    if (d->history_unsaved)
-      g_message("Saved %s again", d->history_path);
-    d->history_unsaved = FALSE;
-  }
+  ok = dbk_history_save(d->history, d->history_path, &error);
+  note_write(d->history_path, ok, error, &d->history_unsaved);
 }
 
 static gboolean on_heartbeat(void *data) {
