@@ -28,6 +28,7 @@ starts one for itself.
 import importlib.util
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -592,6 +593,31 @@ class DeskbreakTestCase(unittest.TestCase):
         self.wait_until(owned, timeout, f'{name} on the bus')
 
     # -- the daemon --------------------------------------------------------
+
+    def start_activation_bus(self):
+        """A nested dbus-daemon whose first call to the daemon's name starts
+        deskbreakd from an activation file, as the installed one does; sets
+        self.nested_address and self.nested (a Bus on it)."""
+        services = os.path.join(self.tmp, 'services')
+        os.makedirs(services)
+        with open(os.path.join(services, BUS_NAME + '.service'), 'w', encoding='utf-8') as f:
+            f.write('[D-BUS Service]\n'
+                    f'Name={BUS_NAME}\n'
+                    f'Exec={DESKBREAKD} --config {self.config_path}\n')
+        with open(SESSION_CONF, encoding='utf-8') as f:
+            conf = f.read()
+        conf, n = re.subn(r'(</busconfig>)', f'  <servicedir>{services}</servicedir>\n\\1', conf)
+        self.assertEqual(n, 1)
+        conf_path = os.path.join(self.tmp, 'activation-session.conf')
+        with open(conf_path, 'w', encoding='utf-8') as f:
+            f.write(conf)
+        bus = self.spawn('nested-bus', ['dbus-daemon', '--config-file=' + conf_path,
+                                        '--nofork', '--print-address=1'], stdout_pipe=True)
+        address = bus.read_line(DEADLINE)
+        if not address:
+            self.fail('nested bus did not start:\n' + bus.output())
+        self.nested_address = address.strip()
+        self.nested = Bus(self.nested_address)
 
     def write_config(self, text=None, path=None, **kw):
         path = path or self.config_path

@@ -7,12 +7,11 @@ generated here (tests/session.conf plus one <servicedir>), started with the
 test's environment, which the activated daemon inherits."""
 
 import os
-import re
 import shutil
 import signal
 
 import dbktest
-from dbktest import BUS_NAME, Bus, DeskbreakTestCase, config_text
+from dbktest import BUS_NAME, DeskbreakTestCase, config_text
 
 
 class ActivationTest(DeskbreakTestCase):
@@ -21,27 +20,7 @@ class ActivationTest(DeskbreakTestCase):
         if not shutil.which('dbus-daemon'):
             self.skipTest('dbus-daemon not installed')
         self.write_config(config_text(interval='1h'))
-        services = os.path.join(self.tmp, 'services')
-        os.makedirs(services)
-        with open(os.path.join(services, BUS_NAME + '.service'), 'w', encoding='utf-8') as f:
-            f.write('[D-BUS Service]\n'
-                    f'Name={BUS_NAME}\n'
-                    f'Exec={dbktest.DESKBREAKD} --config {self.config_path}\n')
-        with open(dbktest.SESSION_CONF, encoding='utf-8') as f:
-            conf = f.read()
-        conf, n = re.subn(r'(</busconfig>)',
-                          f'  <servicedir>{services}</servicedir>\n\\1', conf)
-        self.assertEqual(n, 1)
-        conf_path = os.path.join(self.tmp, 'activation-session.conf')
-        with open(conf_path, 'w', encoding='utf-8') as f:
-            f.write(conf)
-        bus = self.spawn('nested-bus', ['dbus-daemon', '--config-file=' + conf_path,
-                                        '--nofork', '--print-address=1'], stdout_pipe=True)
-        address = bus.read_line(dbktest.DEADLINE)
-        if not address:
-            self.fail('nested bus did not start:\n' + bus.output())
-        self.nested_address = address.strip()
-        self.nested = Bus(self.nested_address)
+        self.start_activation_bus()
         self.addCleanup(self.stop_activated)
         self.activated_pid = None
 

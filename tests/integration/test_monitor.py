@@ -16,7 +16,7 @@ import signal
 import time
 
 import dbktest
-from dbktest import (BUS_NAME, DEADLINE, DESKBREAK, SEC, Bus, DeskbreakTestCase, config_text,
+from dbktest import (BUS_NAME, DEADLINE, DESKBREAK, SEC, DeskbreakTestCase, config_text,
                      now_usec)
 
 # The states a line's class names (DESIGN §1), and "off" for no daemon.
@@ -321,26 +321,7 @@ class NoReactivationTest(MonitorTestCase):
         if not shutil.which('dbus-daemon'):
             self.skipTest('dbus-daemon not installed')
         self.write_config(config_text(interval='1h'))
-        services = os.path.join(self.tmp, 'services')
-        os.makedirs(services)
-        with open(os.path.join(services, BUS_NAME + '.service'), 'w', encoding='utf-8') as f:
-            f.write('[D-BUS Service]\n'
-                    f'Name={BUS_NAME}\n'
-                    f'Exec={dbktest.DESKBREAKD} --config {self.config_path}\n')
-        with open(dbktest.SESSION_CONF, encoding='utf-8') as f:
-            conf = f.read()
-        conf, n = re.subn(r'(</busconfig>)', f'  <servicedir>{services}</servicedir>\n\\1', conf)
-        self.assertEqual(n, 1)
-        conf_path = os.path.join(self.tmp, 'activation-session.conf')
-        with open(conf_path, 'w', encoding='utf-8') as f:
-            f.write(conf)
-        bus = self.spawn('nested-bus', ['dbus-daemon', '--config-file=' + conf_path,
-                                        '--nofork', '--print-address=1'], stdout_pipe=True)
-        address = bus.read_line(DEADLINE)
-        if not address:
-            self.fail('nested bus did not start:\n' + bus.output())
-        self.nested_address = address.strip()
-        self.nested = Bus(self.nested_address)
+        self.start_activation_bus()
         self.addCleanup(self.nested.close)
 
     def kill_activated(self):
