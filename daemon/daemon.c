@@ -55,8 +55,16 @@ static void credit_span(DbkDaemon *d, DbkUsec start, DbkUsec end) {
 /* Brings the history's sitting time up to `now`: short idle counts as
  * sitting once the user is back; time away only if it turns out short. */
 static void credit_sitting(DbkDaemon *d, DbkUsec now) {
-  if (d->engine.in_session)
-    credit_span(d, d->engine.sitting_since, dbk_engine_sitting_end(&d->engine, now));
+  const DbkEngine *e = &d->engine;
+  if (!e->in_session)
+    return;
+  DbkUsec end = dbk_engine_sitting_end(e, now);
+  /* The idle source tells of a pause only once it has lasted the
+   * threshold: the last stretch of that may turn out to be time away. */
+  gboolean can_tell = d->idle && g_strcmp0(dbk_idle_picker_name(d->idle), "none") != 0;
+  if (end == now && can_tell)
+    end = MAX(e->sitting_since, now - MIN(now, dbk_engine_idle_threshold(e)));
+  credit_span(d, e->sitting_since, end);
 }
 
 static void count(DbkDaemon *d, DbkCounter counter) {
@@ -81,6 +89,10 @@ static void note_write(const char *path, gboolean ok, const GError *error, gbool
 /* Writes what a restart needs (state first, then the history with its
  * count), before any client hears of the transition. */
 static void persist(DbkDaemon *d) {
+  /* Only the deskbreakd that owns the name owns the files: not one that
+   * was refused it, nor one that was replaced. */
+  if (!d->tracking || d->replaced)
+    return;
   DbkUsec now = dbk_now();
   g_autoptr(GError) error = NULL;
   DbkSavedState state = {
@@ -161,6 +173,8 @@ static void arm_timer(DbkDaemon *d) {
   DbkUsec deadline = dbk_engine_next_deadline(&d->engine);
   struct itimerspec spec = {0};
   if (deadline != DBK_USEC_INFINITY) {
+    /* The timer runs on CLOCK_BOOTTIME itself. */
+    deadline = deadline > DBK_CLOCK_OFFSET ? deadline - DBK_CLOCK_OFFSET : 0;
     spec.it_value.tv_sec = (time_t)(deadline / DBK_USEC_PER_SEC);
     spec.it_value.tv_nsec = (long)(deadline % DBK_USEC_PER_SEC) * 1000;
     if (spec.it_value.tv_sec == 0 && spec.it_value.tv_nsec == 0)
@@ -196,7 +210,6 @@ static void present_reminder(DbkDaemon *d) {
 static DbkSavedState load_state(DbkDaemon *d) {
   DbkSavedState state;
   g_autofree char *warning = NULL;
-  d->state_path = dbk_saved_state_path();
   dbk_saved_state_load(d->state_path, &state, &warning);
   if (warning)
     g_warning("%s", warning);
@@ -211,8 +224,6 @@ static DbkSavedState load_state(DbkDaemon *d) {
     g_message("Removed %u unfinished write%s from %s", tidied, tidied == 1 ? "" : "s", dir);
 
   g_autofree char *history_warning = NULL;
-  d->history = dbk_history_new(NULL);
-  d->history_path = dbk_history_path();
   dbk_history_load(d->history, d->history_path, &history_warning);
   if (history_warning)
     g_warning("%s", history_warning);
@@ -231,8 +242,8 @@ static void restore(DbkDaemon *d, DbkSavedState *state) {
   DbkStamp here = stamp_at(d, now);
   DbkUsec gap = 0;
   d->credited = now;
-  if (!state->saved.boot_id[0])
-    return;
+  if (!state->saved.realtime)
+    return; /* never saved: a first start */
   if (!dbk_stamp_gap(&state->saved, &here, &gap)) {
     g_message("Cannot tell how long deskbreakd was gone (the clock went back): "
               "counting it as a break");
@@ -241,7 +252,8 @@ static void restore(DbkDaemon *d, DbkSavedState *state) {
   /* Sitting time the last deskbreakd saw but did not count yet is counted
    * from the history's mark on; without a mark, from now. */
   DbkUsec since_credit;
-  if (dbk_stamp_gap(dbk_history_credited(d->history), &here, &since_credit))
+  const DbkStamp *mark = dbk_history_credited(d->history);
+  if (mark->realtime && dbk_stamp_gap(mark, &here, &since_credit))
     d->credited = since_credit < now ? now - since_credit : 1;
 
   DbkEffects fx = {0};
@@ -260,8 +272,12 @@ static void restore(DbkDaemon *d, DbkSavedState *state) {
   else if (state->engine.in_session)
     g_message("deskbreakd was gone %" G_GUINT64_FORMAT " s: counted as a natural break",
               gap / DBK_USEC_PER_SEC);
+  gboolean shown = FALSE;
+  for (unsigned i = 0; i < fx.n; i++)
+    shown |= fx.items[i].type == DBK_EFFECT_SHOW_REMINDER;
   settle(d, &fx);
-  if (d->engine.due)
+  /* The reminder that was up when the last deskbreakd stopped. */
+  if (d->engine.due && !shown)
     present_reminder(d);
 }
 
@@ -502,14 +518,14 @@ static void apply_config(DbkDaemon *d, DbkConfig *config, char *path) {
   d->config_path = path;
   d->rotation_pos %= g_strv_length(d->config->stretches);
 
-  if (new_source)
+  if (new_source && d->tracking)
     start_idle_source(d);
   DbkTimerSettings settings = timer_settings(d);
   DbkEffects fx = {0};
   dbk_engine_set_settings(&d->engine, dbk_now(), &settings, &fx);
-  if (d->held && !config->respect_dnd)
-    present_reminder(d);
   settle(d, &fx);
+  if (d->held && !config->respect_dnd && d->engine.due && d->due_stretch)
+    present_reminder(d);
 }
 
 gboolean dbk_daemon_reload(DbkDaemon *d, GError **error) {
@@ -566,9 +582,27 @@ static void init_config(DbkDaemon *d) {
 
 /* ---- D-Bus name, signals, watchdog ---- */
 
+/*
+ * Picks up where the last deskbreakd left off and starts watching input:
+ * only once the name is ours, so a deskbreakd refused it (or replacing
+ * another) never reads files the other one is still writing.
+ */
+static void start_tracking(DbkDaemon *d) {
+  g_auto(DbkSavedState) state = load_state(d);
+  d->tracking = TRUE;
+  restore(d, &state);
+  start_idle_source(d);
+  DbkTimerSettings settings = timer_settings(d);
+  DbkEffects fx = {0};
+  dbk_engine_set_settings(&d->engine, dbk_now(), &settings, &fx);
+  settle(d, &fx);
+}
+
 static void on_name_acquired(GDBusConnection *connection, const char *name, void *data) {
   DbkDaemon *d = data;
   d->name_owned = TRUE;
+  if (!d->tracking)
+    start_tracking(d);
   g_message("Ready on the session bus as %s", name);
   sd_notify(0, "READY=1\nSTATUS=Watching sitting time");
 }
@@ -651,9 +685,9 @@ GVariant *dbk_daemon_get_status(DbkDaemon *d) {
   g_variant_builder_add(&b, "{sv}", "paused_until",
                         g_variant_new_int64(dbk_daemon_paused_until(d)));
   g_variant_builder_add(&b, "{sv}", "idle_source",
-                        g_variant_new_string(dbk_idle_picker_name(d->idle)));
+                        g_variant_new_string(d->idle ? dbk_idle_picker_name(d->idle) : "none"));
   g_variant_builder_add(&b, "{sv}", "idle_source_detail",
-                        g_variant_new_string(dbk_idle_picker_detail(d->idle)));
+                        g_variant_new_string(d->idle ? dbk_idle_picker_detail(d->idle) : ""));
   g_variant_builder_add(&b, "{sv}", "locked", g_variant_new_boolean(e->locked));
   g_variant_builder_add(&b, "{sv}", "config_path",
                         g_variant_new_string(d->config_path ? d->config_path : ""));
@@ -824,7 +858,9 @@ gboolean dbk_daemon_init(DbkDaemon *d, const DbkDaemonOptions *options, GError *
     sd_id128_to_string(boot, d->boot_id);
   else
     g_message("No boot id: a restart cannot tell a reboot apart");
-  g_auto(DbkSavedState) state = load_state(d);
+  d->state_path = dbk_saved_state_path();
+  d->history_path = dbk_history_path();
+  d->history = dbk_history_new(NULL);
   DbkTimerSettings settings = timer_settings(d);
   dbk_engine_init(&d->engine, &settings);
   if (!init_timer(d, error))
@@ -834,10 +870,6 @@ gboolean dbk_daemon_init(DbkDaemon *d, const DbkDaemonOptions *options, GError *
     return FALSE;
   d->notifier = dbk_notifier_new(d->session_bus, &notifier_listener, d);
   d->session_watch = dbk_session_watch_new(d->session_bus, d->system_bus, &session_listener, d);
-  restore(d, &state);
-  start_idle_source(d);
-  settings = timer_settings(d);
-  d->engine.settings = settings; /* nothing has happened yet to apply them to */
   d->config_watch = dbk_config_watch_new(options->config_override, on_config_changed, d);
   init_signals(d);
   init_watchdog(d);

@@ -35,6 +35,7 @@ typedef struct {
   guint name_id;
   gboolean name_owned;
   gboolean replaced; /* another deskbreakd took the name over */
+  gboolean tracking; /* the name is ours: state restored, input watched */
 
   DbkConfig *config;  /* the last good config */
   char *config_path;  /* where it came from; NULL = built-in defaults */

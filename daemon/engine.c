@@ -375,6 +375,10 @@ static void resume_session(DbkEngine *e, DbkUsec then, const DbkEngineSnapshot *
     e->times_shown = s->times_shown;
     e->last_shown = before(then, s->since_shown);
   }
+}
+
+/* A snooze or skip goes on unless a break ended it. */
+static void resume_holds(DbkEngine *e, DbkUsec then, const DbkEngineSnapshot *s) {
   if (s->snooze_left)
     e->snoozed_until = add_sat(then, s->snooze_left);
   if (s->skip_left)
@@ -389,14 +393,17 @@ void dbk_engine_restore(DbkEngine *e, DbkUsec now, DbkUsec gap, const DbkEngineS
     e->paused_until =
         s->pause_left == DBK_USEC_INFINITY ? DBK_USEC_INFINITY : add_sat(then, s->pause_left);
   }
-  if (s->in_session && gap < e->settings.natural_break) {
+  if (!s->in_session) {
+    resume_holds(e, then, s);
+  } else if (gap < e->settings.natural_break) {
     resume_session(e, then, s);
-  } else if (s->in_session) {
+    resume_holds(e, then, s);
+  } else {
     /* Nobody was counting: the time away was a natural break, which also
      * clears the snooze and the skip and ends the reminder. */
     DbkEffect *effect = emit(out, DBK_EFFECT_BREAK_TAKEN, 0, DBK_BREAK_NATURAL);
     effect->sitting_end = then;
-    effect->session_length = s->sitting;
+    effect->session_length = s->sitting < then ? s->sitting : then - 1;
   }
   dbk_engine_advance(e, now, out);
 }

@@ -187,7 +187,10 @@ void dbk_history_set_credited(DbkHistory *h, const DbkStamp *stamp) {
 void dbk_history_prune(DbkHistory *h, guint32 today) {
   guint32 oldest = dbk_history_date_minus(today, DBK_HISTORY_KEEP_DAYS);
   guint drop = 0;
-  while (drop < h->days->len && g_array_index(h->days, DbkDay, drop).date < oldest)
+  /* Never more than the days beyond the count kept: a clock set a year
+   * ahead by mistake then costs a day, not the year before it. */
+  while (drop + DBK_HISTORY_KEEP_DAYS < h->days->len &&
+         g_array_index(h->days, DbkDay, drop).date < oldest)
     drop++;
   if (drop)
     g_array_remove_range(h->days, 0, drop);
@@ -342,32 +345,38 @@ gboolean dbk_history_parse(DbkHistory *h, const char *text, gsize len, char **re
     *ret_why = g_strdup("empty");
     return FALSE;
   }
-  if (memchr(text, '\0', len) || !g_utf8_validate(text, (gssize)len, NULL)) {
-    *ret_why = g_strdup("not text");
-    return FALSE;
-  }
-  g_autofree char *copy = g_strndup(text, len);
-  gboolean truncated = copy[len - 1] != '\n';
-  g_auto(GStrv) lines = g_strsplit(copy, "\n", -1);
-  guint n_lines = g_strv_length(lines);
-  if (!truncated)
-    n_lines--; /* the empty string after the last newline */
-  gboolean header = FALSE;
-  for (guint i = 0; i < n_lines; i++) {
-    const char *line = lines[i];
+  /* Line by line, so a damaged stretch costs only the days on it. */
+  gboolean truncated = text[len - 1] != '\n';
+  gboolean header = FALSE, header_seen = FALSE;
+  guint i = 0;
+  for (const char *pos = text, *end = text + len; pos < end; i++) {
+    const char *nl = memchr(pos, '\n', (size_t)(end - pos));
+    const char *stop = nl ? nl : end;
+    g_autofree char *line = g_strndup(pos, (gsize)(stop - pos));
+    gsize line_len = (gsize)(stop - pos);
+    pos = nl ? nl + 1 : end;
+    if (line_len && line[line_len - 1] == '\r')
+      line[--line_len] = '\0';
+    if (memchr(line, '\0', line_len) || !g_utf8_validate(line, (gssize)line_len, NULL)) {
+      problem(&why, &n_problems, g_strdup_printf("line %u is not text", i + 1));
+      continue;
+    }
     if (line[0] == '#' || line[0] == '\0')
       continue;
-    if (i + 1 == n_lines && truncated) {
+    if (!nl && truncated) {
       problem(&why, &n_problems, g_strdup_printf("line %u is cut off", i + 1));
       break;
     }
-    if (!header) {
-      if (strcmp(line, HEADER) != 0) {
-        problem(&why, &n_problems, g_strdup("it does not start with “" HEADER "”"));
-        break;
-      }
-      header = TRUE;
-      continue;
+    if (!header_seen) {
+      /* The first line that is not a comment says what the file is. */
+      header_seen = TRUE;
+      header = strcmp(line, HEADER) == 0;
+      if (header)
+        continue;
+      problem(&why, &n_problems, g_strdup("it does not start with “" HEADER "”"));
+      if (g_str_has_prefix(line, "deskbreak-history "))
+        break; /* another version: not ours to read */
+      /* No header at all: perhaps a day line, read on. */
     }
     if (g_str_has_prefix(line, "credited ")) {
       if (!parse_credited(line, &h->credited))
@@ -386,7 +395,7 @@ gboolean dbk_history_parse(DbkHistory *h, const char *text, gsize len, char **re
     }
     g_array_append_val(h->days, day);
   }
-  if (!header && !why)
+  if (!header_seen && !why)
     problem(&why, &n_problems, g_strdup("no “" HEADER "” line"));
   if (!why)
     return TRUE;

@@ -76,7 +76,8 @@ void dbk_history_add_sitting(DbkHistory *history, gint64 from, DbkUsec length,
 const DbkStamp *dbk_history_credited(const DbkHistory *history);
 void dbk_history_set_credited(DbkHistory *history, const DbkStamp *stamp);
 
-/* Drops days more than DBK_HISTORY_KEEP_DAYS before `today`. */
+/* Drops days more than DBK_HISTORY_KEEP_DAYS before `today`, keeping
+ * at least the DBK_HISTORY_KEEP_DAYS newest records whatever the date. */
 void dbk_history_prune(DbkHistory *history, guint32 today);
 
 char *dbk_history_to_text(const DbkHistory *history, gsize *ret_len);

@@ -48,7 +48,7 @@ DbkUsec dbk_now(void) {
 
   /* BOOTTIME keeps counting through suspend: time asleep is time away. */
   clock_gettime(CLOCK_BOOTTIME, &ts);
-  return (DbkUsec)ts.tv_sec * DBK_USEC_PER_SEC + (DbkUsec)ts.tv_nsec / 1000;
+  return DBK_CLOCK_OFFSET + (DbkUsec)ts.tv_sec * DBK_USEC_PER_SEC + (DbkUsec)ts.tv_nsec / 1000;
 }
 
 void dbk_idle_reporter_init(DbkIdleReporter *reporter, const DbkIdleListener *listener,

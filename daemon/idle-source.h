@@ -108,5 +108,10 @@ void dbk_idle_reporter_active(DbkIdleReporter *reporter);
 /* lost(why): the source calls it once, as the last thing it does. */
 void dbk_idle_reporter_lost(DbkIdleReporter *reporter, const char *why);
 
-/* CLOCK_BOOTTIME now, µs: the daemon's one clock. */
+/*
+ * The daemon's one clock, µs: CLOCK_BOOTTIME, counted from
+ * DBK_CLOCK_OFFSET before boot so a session restored after a reboot can
+ * begin before this boot did.
+ */
+#define DBK_CLOCK_OFFSET (1000 * 24 * DBK_USEC_PER_HOUR)
 DbkUsec dbk_now(void);

@@ -589,8 +589,9 @@ gboolean dbk_notifier_show(DbkNotifier *notifier, const DbkStretch *stretch, uns
 guint32 dbk_notifier_reminder_id(DbkNotifier *notifier) {
   int id = 0;
   g_return_val_if_fail(notifier != NULL, 0);
-  if (notifier->reminder)
-    g_object_get(notifier->reminder, "id", &id, NULL);
+  if (!notifier->reminder)
+    return notifier->adopted_id; /* not shown yet: still the one to replace */
+  g_object_get(notifier->reminder, "id", &id, NULL);
   return (guint32)id;
 }
 

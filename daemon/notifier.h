@@ -37,7 +37,8 @@ DbkNotifier *dbk_notifier_new(GDBusConnection *session_bus, const DbkNotifierLis
  */
 gboolean dbk_notifier_show(DbkNotifier *notifier, const DbkStretch *stretch, unsigned times_shown,
                            DbkUrgency urgency, uint64_t snooze);
-/* The reminder's id on the server, 0 when none is showing. */
+/* The reminder's id on the server (or the adopted one not replaced yet),
+ * 0 when none. */
 guint32 dbk_notifier_reminder_id(DbkNotifier *notifier);
 /* The reminder a deskbreakd before this one left on screen: the next
  * reminder replaces it rather than stacking up beside it. */

@@ -25,9 +25,7 @@ void dbk_saved_state_clear(DbkSavedState *state) {
 }
 
 gboolean dbk_stamp_gap(const DbkStamp *then, const DbkStamp *now, DbkUsec *ret_gap) {
-  if (!then->boot_id[0] || !now->boot_id[0])
-    return FALSE;
-  if (strcmp(then->boot_id, now->boot_id) == 0) {
+  if (then->boot_id[0] && strcmp(then->boot_id, now->boot_id) == 0) {
     if (now->boottime < then->boottime)
       return FALSE;
     *ret_gap = now->boottime - then->boottime;
@@ -195,8 +193,11 @@ unsigned dbk_state_dir_tidy(const char *dir, const char *const *names) {
     for (const char *const *name = names; *name; name++) {
       if (!is_temp_of(entry, *name))
         continue;
+      /* Ours are small regular files, mode 0600: leave anything else be. */
       g_autofree char *path = g_build_filename(dir, entry, NULL);
-      if (g_unlink(path) == 0)
+      GStatBuf st;
+      if (g_lstat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0600 &&
+          st.st_size < 1024 * 1024 && g_unlink(path) == 0)
         n++;
     }
   }

@@ -51,8 +51,8 @@ void dbk_saved_state_clear(DbkSavedState *state);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(DbkSavedState, dbk_saved_state_clear)
 
 /* The boot clock's gap from `then` to `now`: exact on the same boot, by the
- * wall clock across a reboot; FALSE when it cannot be known (the wall
- * clock went back, or no stamp). */
+ * wall clock across a reboot (or without a boot id); FALSE when it cannot
+ * be known (the wall clock went back). */
 gboolean dbk_stamp_gap(const DbkStamp *then, const DbkStamp *now, DbkUsec *ret_gap);
 
 /* ---- for every file in the state directory ---- */

@@ -210,8 +210,13 @@ static void test_broken_texts(void **state) {
   expect_broken("", 0, 0, "empty");
   expect_broken("deskbreak-history 1\n\xff\xfe\n", -1, 0, "not text");
   static const char nul[] = "deskbreak-history 1\n" GOOD_DAY("2026-11-20") "\0junk\n";
-  expect_broken(nul, sizeof(nul) - 1, 0, "not text");
-  expect_broken(GOOD_DAY("2026-11-20"), -1, 0, "deskbreak-history 1");
+  expect_broken(nul, sizeof(nul) - 1, 1, "not text");
+  /* A damaged byte costs only its line. */
+  expect_broken(
+      "deskbreak-history 1\n" GOOD_DAY("2026-11-20") "2026-11-21 \xff\n" GOOD_DAY("2026-11-22"), -1,
+      2, "line 3 is not text");
+  expect_broken(GOOD_DAY("2026-11-20"), -1, 1, "deskbreak-history 1");
+  expect_broken("deskbreak-hist\xffry 1\n" GOOD_DAY("2026-11-20"), -1, 1, "not text");
   expect_broken("deskbreak-history 2\n" GOOD_DAY("2026-11-20"), -1, 0, "deskbreak-history 1");
   expect_broken("# only a comment\n", -1, 0, "no");
   /* One bad line among good ones: the good days are kept. */
@@ -260,19 +265,36 @@ static void test_prune(void **state) {
   g_autoptr(GTimeZone) tz = zone(TZ_EUROPE);
   g_autoptr(DbkHistory) h = dbk_history_new(tz);
   guint32 today = 20261122;
-  guint32 oldest = dbk_history_date_minus(today, DBK_HISTORY_KEEP_DAYS);
-  guint32 too_old = dbk_history_date_minus(today, DBK_HISTORY_KEEP_DAYS + 1);
   assert_int_equal(dbk_history_date_minus(20260301, 1), 20260228);
   assert_int_equal(dbk_history_date_minus(20250101, 1), 20241231);
-  dbk_history_count(h, at(tz, 2025, 10, 17, 12, 0), DBK_COUNT_SKIP);
-  dbk_history_count(h, at(tz, 2025, 10, 18, 12, 0), DBK_COUNT_SKIP);
-  dbk_history_count(h, at(tz, 2026, 11, 22, 12, 0), DBK_COUNT_SKIP);
-  assert_int_equal(too_old, 20251017);
-  assert_int_equal(oldest, 20251018);
+  /* A record every day, from 401 days back to today. */
+  gint64 noon = at(tz, 2026, 11, 22, 12, 0);
+  for (int back = DBK_HISTORY_KEEP_DAYS + 1; back >= 0; back--)
+    dbk_history_count(h, noon - back * 24 * HOUR, DBK_COUNT_SKIP);
+  guint n;
+  dbk_history_days(h, &n);
+  assert_int_equal(n, DBK_HISTORY_KEEP_DAYS + 2);
   dbk_history_prune(h, today);
-  assert_null(dbk_history_get(h, too_old));
-  assert_non_null(dbk_history_get(h, oldest));
+  dbk_history_days(h, &n);
+  assert_int_equal(n, DBK_HISTORY_KEEP_DAYS + 1);
+  assert_null(dbk_history_get(h, dbk_history_date_minus(today, DBK_HISTORY_KEEP_DAYS + 1)));
+  assert_non_null(dbk_history_get(h, dbk_history_date_minus(today, DBK_HISTORY_KEEP_DAYS)));
   assert_non_null(dbk_history_get(h, today));
+}
+
+/* A clock set a year ahead by mistake does not take the year with it. */
+static void test_prune_after_a_clock_jump(void **state) {
+  (void)state;
+  g_autoptr(GTimeZone) tz = zone(TZ_EUROPE);
+  g_autoptr(DbkHistory) h = dbk_history_new(tz);
+  gint64 noon = at(tz, 2026, 11, 22, 12, 0);
+  for (int back = 30; back >= 0; back--)
+    dbk_history_count(h, noon - back * 24 * HOUR, DBK_COUNT_SKIP);
+  dbk_history_count(h, noon + 500 * 24 * HOUR, DBK_COUNT_SKIP);
+  dbk_history_prune(h, dbk_history_date_of(h, noon + 500 * 24 * HOUR));
+  guint n;
+  dbk_history_days(h, &n);
+  assert_int_equal(n, 32);
 }
 
 static void test_file_moved_aside_keeps_good_days(void **state) {
@@ -333,6 +355,7 @@ int main(void) {
       cmocka_unit_test(test_broken_texts),
       cmocka_unit_test(test_random_bytes),
       cmocka_unit_test(test_prune),
+      cmocka_unit_test(test_prune_after_a_clock_jump),
       cmocka_unit_test(test_file_moved_aside_keeps_good_days),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
