@@ -364,6 +364,28 @@ class RestartTest(PersistenceCase):
         self.assertEqual(st['breaks_today'], 0)
 
 
+    def test_second_daemon_leaves_the_files_alone(self):
+        # A deskbreakd refused the name (another one runs) must not read,
+        # write nor tidy the state of the one running.
+        self.start_notify_mock()
+        self.start(CONFIG)
+        self.call('Snooze', (MIN,), '(t)')
+        with open(self.state_path, 'rb') as f:
+            state = f.read()
+        with open(self.history_path, 'rb') as f:
+            history = f.read()
+        second = self.spawn('deskbreakd-second', [dbktest.DESKBREAKD, '--config',
+                                                  self.config_path, '--verbose'])
+        self.assertEqual(second.wait(dbktest.DEADLINE), 1, second.output())
+        self.assertIn('already runs', second.output())
+        with open(self.state_path, 'rb') as f:
+            self.assertEqual(f.read(), state)
+        with open(self.history_path, 'rb') as f:
+            self.assertEqual(f.read(), history)
+        st = self.status()
+        self.assertEqual((st['state'], st['snoozes_today']), ('snoozed', 1), st)
+
+
 class GapTest(PersistenceCase):
     """The gap between two daemons: a natural break when longer than
     natural-break, sitting when shorter — measured from the last save or
