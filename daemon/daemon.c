@@ -86,13 +86,13 @@ static void note_write(const char *path, gboolean ok, const GError *error, gbool
   *failing = !ok;
 }
 
-/* Writes what a restart needs (state first, then the history with its
- * count), before any client hears of the transition. */
-static void persist(DbkDaemon *d) {
-  /* Only the deskbreakd that owns the name owns the files: not one that
-   * was refused it, nor one that was replaced. */
-  if (!d->tracking || d->replaced)
-    return;
+/* Only the deskbreakd that owns the name owns the files: not one that was
+ * refused it, nor one that was replaced. */
+static gboolean owns_files(DbkDaemon *d) {
+  return d->tracking && !d->replaced;
+}
+
+static void save_state(DbkDaemon *d) {
   DbkUsec now = dbk_now();
   g_autoptr(GError) error = NULL;
   DbkSavedState state = {
@@ -105,19 +105,28 @@ static void persist(DbkDaemon *d) {
   dbk_engine_snapshot(&d->engine, now, &state.engine);
   gboolean ok = dbk_saved_state_save(d->state_path, &state, &error);
   note_write(d->state_path, ok, error, &d->state_unsaved);
-  g_clear_error(&error);
+}
 
+/* Writes what a restart needs (state first, then the history with its
+ * count), before any client hears of the transition. */
+static void persist(DbkDaemon *d) {
+  if (!owns_files(d))
+    return;
+  save_state(d);
+  g_autoptr(GError) error = NULL;
   DbkStamp credited = stamp_at(d, MAX(d->credited, 1));
   dbk_history_set_credited(d->history, &credited);
   dbk_history_prune(d->history, dbk_history_date_of(d->history, g_get_real_time()));
-  ok = dbk_history_save(d->history, d->history_path, &error);
+  gboolean ok = dbk_history_save(d->history, d->history_path, &error);
   note_write(d->history_path, ok, error, &d->history_unsaved);
 }
 
+/* Only the stamp needs refreshing: the history's mark says what is
+ * counted, and a restart counts the rest of a session that goes on. */
 static gboolean on_heartbeat(void *data) {
   DbkDaemon *d = data;
-  credit_sitting(d, dbk_now());
-  persist(d);
+  if (owns_files(d))
+    save_state(d);
   return G_SOURCE_CONTINUE;
 }
 
