@@ -13,7 +13,10 @@ a few idle minutes). Default: all of them that can run here. N defaults to 5.
 
 DESKBREAKD and DESKBREAK name the binaries (default: build/…); use a build
 without sanitizers. The figures: wakeups are context switches of all the
-daemon's threads (/proc/PID/task/*/status), CPU is their run time
+daemon's threads (/proc/PID/task/*/status), which also count each wait for
+the disk: every save of the state files blocks in fsync a few times, so
+a transition or a heartbeat (every 2 minutes while a session goes on)
+adds several, though the main loop wakes once. CPU is their run time
 (/proc/PID/task/*/schedstat), memory is /proc/PID/smaps_rollup's Pss.
 """
 
