@@ -42,11 +42,12 @@ Environment:
 """
 
 import os
-import signal
 import sys
 import time
 
 from gi.repository import Gio, GLib
+
+import mockbus
 
 BUS_NAME = 'org.gnome.Mutter.IdleMonitor'
 OBJECT_PATH = '/org/gnome/Mutter/IdleMonitor/Core'
@@ -209,38 +210,13 @@ def main():
         print('mock-mutter: DBUS_SESSION_BUS_ADDRESS is not set', file=sys.stderr)
         return 1
 
-    loop = GLib.MainLoop()
     connection = Gio.bus_get_sync(Gio.BusType.SESSION, None)
     monitor = IdleMonitor(connection)
     node = Gio.DBusNodeInfo.new_for_xml(INTROSPECTION)
     connection.register_object(OBJECT_PATH, node.interfaces[0], monitor.on_method_call,
                                None, None)
 
-    status = {'code': 0}
-
-    def on_name_acquired(_connection, _name):
-        print('ready', flush=True)
-
-    def on_name_lost(_connection, name):
-        print(f'mock-mutter: could not own {name} (or lost it)', file=sys.stderr, flush=True)
-        status['code'] = 1
-        loop.quit()
-
-    owner_id = Gio.bus_own_name_on_connection(connection, BUS_NAME,
-                                              Gio.BusNameOwnerFlags.DO_NOT_QUEUE,
-                                              on_name_acquired, on_name_lost)
-
-    def on_signal():
-        loop.quit()
-        return GLib.SOURCE_REMOVE
-
-    GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGTERM, on_signal)
-    GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGINT, on_signal)
-    loop.run()
-
-    Gio.bus_unown_name(owner_id)
-    connection.flush_sync(None)
-    return status['code']
+    return mockbus.serve(connection, BUS_NAME, 'mock-mutter')
 
 
 if __name__ == '__main__':

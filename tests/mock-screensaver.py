@@ -14,11 +14,12 @@ Owns org.freedesktop.ScreenSaver on the session bus and serves
 Prints "ready" once the name is owned; exits 0 on SIGTERM or SIGINT.
 """
 
-import signal
 import sys
 import time
 
 from gi.repository import Gio, GLib
+
+import mockbus
 
 BUS_NAME = 'org.freedesktop.ScreenSaver'
 INTROSPECTION = '''
@@ -42,7 +43,6 @@ INTROSPECTION = '''
 def main():
     not_supported = '--not-supported' in sys.argv[1:]
     last_input = time.monotonic()
-    loop = GLib.MainLoop()
     connection = Gio.bus_get_sync(Gio.BusType.SESSION, None)
 
     def on_method_call(_conn, _sender, _path, _iface, method, _params, invocation):
@@ -66,22 +66,8 @@ def main():
     for path in ('/org/freedesktop/ScreenSaver', '/ScreenSaver'):
         connection.register_object(path, node.interfaces[0], on_method_call, None, None)
 
-    def on_acquired(_conn, _name):
-        print('ready', flush=True)
-
-    def on_lost(_conn, name):
-        print(f'mock-screensaver: lost {name}', file=sys.stderr)
-        loop.quit()
-
-    owner_id = Gio.bus_own_name_on_connection(connection, BUS_NAME,
-                                              Gio.BusNameOwnerFlags.DO_NOT_QUEUE,
-                                              on_acquired, on_lost)
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signum, lambda: loop.quit() or False)
-    loop.run()
-    Gio.bus_unown_name(owner_id)
-    connection.flush_sync(None)
+    return mockbus.serve(connection, BUS_NAME, 'mock-screensaver')
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())
