@@ -575,6 +575,46 @@ class DeskbreakTestCase(unittest.TestCase):
             return None
         return self.wait_until(find, timeout, f'signal {member}{args if args else ""}')
 
+    def work_through_then_break(self, break_length, margin=1.0):
+        """With a reminder due: typing on through it is no break; hands off
+        for `break_length` s completes one, which closes the notification
+        (dbusmock numbers the first 1) and leaves the user away; the next
+        input starts a session and no new reminder."""
+        t_last = self.type_for(break_length + 2, every=1.0)
+        self.assertEqual(self.breaks_taken(), [])
+        self.assertEqual(self.status()['state'], 'due')
+        t_break, _ = self.wait_signal('BreakTaken', ('break-length',))
+        self.assertGreaterEqual(t_break, t_last + break_length - margin)
+        self.assertEqual(self.wait_notify_calls('CloseNotification', 1)[0][0], 1)
+        st = self.status()
+        self.assertEqual(st['state'], 'away')
+        self.assertEqual(st['breaks_today'], 1)
+        self.user_input()
+        self.wait_state('sitting')
+        self.assertEqual(len(self.reminders_shown()), 1)
+
+    def wait_natural_break(self, t_last, natural_break, margin=1.0):
+        """The natural break no sooner than `natural_break` s after the last
+        input at `t_last`: the user is away, sitting time 0, one break
+        counted. Returns the status then."""
+        t_break, _ = self.wait_signal('BreakTaken', ('natural',))
+        self.assertGreaterEqual(t_break, t_last + natural_break - margin,
+                                'natural break before natural-break of idleness')
+        st = self.status()
+        self.assertEqual(st['state'], 'away')
+        self.assertEqual(st['sitting_usec'], 0)
+        self.assertEqual(st['breaks_today'], 1)
+        return st
+
+    def come_back(self, margin=1.0):
+        """Input after a break: a new session from that input. Returns the
+        status."""
+        t_back = time.time()
+        self.user_input()
+        st = self.wait_state('sitting')
+        self.assertGreaterEqual(st['sitting_since'] / SEC, t_back - margin)
+        return st
+
     def wait_state(self, state, timeout=DEADLINE):
         """Waits until GetStatus says `state`; returns that snapshot."""
         def check():

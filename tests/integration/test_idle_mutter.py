@@ -42,20 +42,11 @@ class MutterTest(DeskbreakTestCase):
         # Hands off: a short idle first (still sitting time), then a natural break.
         st = self.wait_state('idle')
         self.assertSameStamp(st['sitting_since'], since)
-        t_break, _ = self.wait_signal('BreakTaken', ('natural',))
-        self.assertGreaterEqual(t_break, t_last + NATURAL_BREAK - MARGIN,
-                                'natural break before natural-break of idleness')
-        st = self.status()
-        self.assertEqual(st['state'], 'away')
-        self.assertEqual(st['sitting_usec'], 0)
+        st = self.wait_natural_break(t_last, NATURAL_BREAK, MARGIN)
         self.assertEqual(st['next_reminder'], 0)
-        self.assertEqual(st['breaks_today'], 1)
 
         # Back at the desk: a new session from the first input.
-        t_back = time.time()
-        self.user_input()
-        st = self.wait_state('sitting')
-        self.assertGreaterEqual(st['sitting_since'] / SEC, t_back - MARGIN)
+        st = self.come_back(MARGIN)
         self.assertAlmostEqual(st['next_reminder'], st['sitting_since'] + 3600 * SEC,
                                delta=1 * SEC)
 
@@ -67,20 +58,7 @@ class MutterTest(DeskbreakTestCase):
         self.type_for(7, every=0.5)
         self.wait_signal('ReminderShown')
         self.assertEqual(self.status()['state'], 'due')
-        # Working on through the reminder is no break.
-        t_last = self.type_for(BREAK_LENGTH + 2, every=1.0)
-        self.assertEqual(self.breaks_taken(), [])
-        self.assertEqual(self.status()['state'], 'due')
-        # Hands off for break-length completes it.
-        t_break, _ = self.wait_signal('BreakTaken', ('break-length',))
-        self.assertGreaterEqual(t_break, t_last + BREAK_LENGTH - MARGIN)
-        self.assertEqual(self.wait_notify_calls('CloseNotification', 1)[0][0], 1)
-        st = self.status()
-        self.assertEqual(st['state'], 'away')
-        self.assertEqual(st['breaks_today'], 1)
-        self.user_input()
-        self.wait_state('sitting')
-        self.assertEqual(len(self.reminders_shown()), 1)
+        self.work_through_then_break(BREAK_LENGTH, MARGIN)
 
 
 class GentleTimingTest(DeskbreakTestCase):

@@ -237,19 +237,10 @@ class RealMutterTest(RealMutterCase):
         st = self.wait_state('idle')
         self.assertGreaterEqual(time.time(), t_last + BREAK_LENGTH - MARGIN)
         self.assertSameStamp(st['sitting_since'], since)
-        t_break, _ = self.wait_signal('BreakTaken', ('natural',))
-        self.assertGreaterEqual(t_break, t_last + NATURAL_BREAK - MARGIN,
-                                'natural break before natural-break of idleness')
-        st = self.status()
-        self.assertEqual(st['state'], 'away')
-        self.assertEqual(st['sitting_usec'], 0)
-        self.assertEqual(st['breaks_today'], 1)
+        self.wait_natural_break(t_last, NATURAL_BREAK, MARGIN)
 
         # Back at the desk: a new session from the first input.
-        t_back = time.time()
-        self.user_input()
-        st = self.wait_state('sitting')
-        self.assertGreaterEqual(st['sitting_since'] / SEC, t_back - MARGIN)
+        st = self.come_back(MARGIN)
         self.assertAlmostEqual(st['next_reminder'], st['sitting_since'] + 3600 * SEC,
                                delta=1 * SEC)
         since = st['sitting_since']
@@ -278,21 +269,7 @@ class RealMutterTest(RealMutterCase):
                                 'shown before the pause')
         self.assertEqual(self.status()['state'], 'due')
         self.wait_notify_calls('Notify', 1)
-        notify_id = 1  # dbusmock's notification server numbers from 1
-        # Working on through the reminder is no break.
-        t_last = self.type_for(BREAK_LENGTH + 2, every=1.0)
-        self.assertEqual(self.breaks_taken(), [])
-        self.assertEqual(self.status()['state'], 'due')
-        # Hands off for break-length completes it, and the reminder closes.
-        t_break, _ = self.wait_signal('BreakTaken', ('break-length',))
-        self.assertGreaterEqual(t_break, t_last + BREAK_LENGTH - MARGIN)
-        self.assertEqual(self.wait_notify_calls('CloseNotification', 1)[0][0], notify_id)
-        st = self.status()
-        self.assertEqual(st['state'], 'away')
-        self.assertEqual(st['breaks_today'], 1)
-        self.user_input()
-        self.wait_state('sitting')
-        self.assertEqual(len(self.reminders_shown()), 1)
+        self.work_through_then_break(BREAK_LENGTH, MARGIN)
 
 
 class RealMutterInhibitorTest(RealMutterCase):

@@ -31,7 +31,7 @@ import time
 import unittest
 
 import dbktest
-from dbktest import SEC, DeskbreakTestCase
+from dbktest import DeskbreakTestCase
 
 MARGIN = 1.0
 BREAK_LENGTH = 5
@@ -237,19 +237,10 @@ class WaylandTest(DeskbreakTestCase):
         self.assertEqual(self.breaks_taken(), [])
 
         # Hands off for natural-break: a natural break.
-        t_break, _ = self.wait_signal('BreakTaken', ('natural',))
-        self.assertGreaterEqual(t_break, t_last + NATURAL_BREAK - MARGIN,
-                                'natural break before natural-break of idleness')
-        st = self.status()
-        self.assertEqual(st['state'], 'away')
-        self.assertEqual(st['sitting_usec'], 0)
-        self.assertEqual(st['breaks_today'], 1)
+        self.wait_natural_break(t_last, NATURAL_BREAK, MARGIN)
 
         # Back at the desk: a new session from the first input.
-        t_back = time.time()
-        self.user_input()
-        st = self.wait_state('sitting')
-        self.assertGreaterEqual(st['sitting_since'] / SEC, t_back - MARGIN)
+        st = self.come_back(MARGIN)
         self.assertGreater(st['sitting_since'], since)
 
     def test_due_break_completes_after_break_length(self):
@@ -263,20 +254,7 @@ class WaylandTest(DeskbreakTestCase):
         t_shown, _ = self.wait_signal('ReminderShown')
         self.assertGreaterEqual(t_shown, t_last + WAIT_FOR_PAUSE - MARGIN, 'shown before a pause')
         self.assertEqual(self.status()['state'], 'due')
-        # Working on through the reminder is no break.
-        t_last = self.type_for(BREAK_LENGTH + 2, every=1.0)
-        self.assertEqual(self.breaks_taken(), [])
-        self.assertEqual(self.status()['state'], 'due')
-        # Hands off for break-length completes it.
-        t_break, _ = self.wait_signal('BreakTaken', ('break-length',))
-        self.assertGreaterEqual(t_break, t_last + BREAK_LENGTH - MARGIN)
-        self.assertEqual(self.wait_notify_calls('CloseNotification', 1)[0][0], 1)
-        st = self.status()
-        self.assertEqual(st['state'], 'away')
-        self.assertEqual(st['breaks_today'], 1)
-        self.user_input()
-        self.wait_state('sitting')
-        self.assertEqual(len(self.reminders_shown()), 1)
+        self.work_through_then_break(BREAK_LENGTH, MARGIN)
 
     def test_new_threshold_while_idle_still_hears_input(self):
         # The threshold is min(break-length, natural-break): 5 s, then 8 s.
