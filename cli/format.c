@@ -725,22 +725,9 @@ void dbk_format_stretch(FILE *out, const DbkStretch *stretch) {
 
 /* ---- deskbreak stats ---- */
 
-static const char *const break_kinds[DBK_N_BREAK_KINDS] = {
-    [DBK_KIND_BREAK_LENGTH] = "break-length",
-    [DBK_KIND_ACTION] = "action",
-    [DBK_KIND_COMMAND] = "command",
-    [DBK_KIND_NATURAL] = "natural",
-    [DBK_KIND_LOCK] = "lock",
-    [DBK_KIND_SUSPEND] = "suspend",
-};
-
-const char *dbk_break_kind_to_string(DbkBreakKindIndex kind) {
-  return (unsigned)kind < DBK_N_BREAK_KINDS ? break_kinds[kind] : NULL;
-}
-
 int dbk_break_kind_from_string(const char *name) {
-  for (int i = 0; i < DBK_N_BREAK_KINDS; i++)
-    if (strcmp(break_kinds[i], name) == 0)
+  for (int i = 0; i < DBK_BREAK_KINDS; i++)
+    if (strcmp(dbk_break_kind_to_string((DbkBreakKind)i), name) == 0)
       return i;
   return -1;
 }
@@ -848,10 +835,10 @@ static void print_today(FILE *out, const DbkCliDay *day, unsigned flags) {
   char buf[DBK_DURATION_BUF];
   uint32_t reminded = 0, natural = 0;
 
-  reminded = day->breaks_by_kind[DBK_KIND_BREAK_LENGTH] + day->breaks_by_kind[DBK_KIND_ACTION] +
-             day->breaks_by_kind[DBK_KIND_COMMAND];
-  natural = day->breaks_by_kind[DBK_KIND_NATURAL] + day->breaks_by_kind[DBK_KIND_LOCK] +
-            day->breaks_by_kind[DBK_KIND_SUSPEND];
+  reminded = day->breaks_by_kind[DBK_BREAK_BREAK_LENGTH] + day->breaks_by_kind[DBK_BREAK_ACTION] +
+             day->breaks_by_kind[DBK_BREAK_COMMAND];
+  natural = day->breaks_by_kind[DBK_BREAK_NATURAL] + day->breaks_by_kind[DBK_BREAK_LOCK] +
+            day->breaks_by_kind[DBK_BREAK_SUSPEND];
 
   fputs((flags & DBK_STATS_COLOUR) ? ANSI_BOLD "Today:" ANSI_RESET " " : "Today: ", out);
   if (day->sitting_usec >= (uint64_t)USEC_PER_SEC / 2)
@@ -915,8 +902,9 @@ void dbk_format_stats_json(FILE *out, const DbkCliDay *days, size_t n) {
             ",\"sitting_usec\":%" PRIu64 ",\"longest_usec\":%" PRIu64 ",\"reminders\":%" PRIu32
             ",\"breaks\":%" PRIu32 ",\"breaks_by_kind\":{",
             d->sitting_usec, d->longest_usec, d->reminders, d->breaks);
-    for (int k = 0; k < DBK_N_BREAK_KINDS; k++)
-      fprintf(out, "%s\"%s\":%" PRIu32, k > 0 ? "," : "", break_kinds[k], d->breaks_by_kind[k]);
+    for (int k = 0; k < DBK_BREAK_KINDS; k++)
+      fprintf(out, "%s\"%s\":%" PRIu32, k > 0 ? "," : "", dbk_break_kind_to_string((DbkBreakKind)k),
+              d->breaks_by_kind[k]);
     fprintf(out, "},\"snoozes\":%" PRIu32 ",\"skips\":%" PRIu32 "}", d->snoozes, d->skips);
   }
   fputs("]}\n", out);

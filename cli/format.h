@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "engine.h"
 #include "stretches.h"
 
 /* One value of the daemon's GetStatus a{sv}, as far as JSON can carry it. */
@@ -163,19 +164,8 @@ char *dbk_format_span(int64_t from, int64_t to, char *buf, size_t size);
 
 /* ---- deskbreak stats ---- */
 
-/* How a break came about: GetHistory's breaks_by_kind keys, BreakTaken's `how`. */
-typedef enum {
-  DBK_KIND_BREAK_LENGTH, /* hands off for break-length while due */
-  DBK_KIND_ACTION,       /* the notification's Done */
-  DBK_KIND_COMMAND,      /* deskbreak break */
-  DBK_KIND_NATURAL,      /* idle for natural-break */
-  DBK_KIND_LOCK,         /* screen locked long enough */
-  DBK_KIND_SUSPEND,      /* machine asleep long enough */
-  DBK_N_BREAK_KINDS,
-} DbkBreakKindIndex;
-
-/* "break-length", "action", …; NULL beyond the last. */
-const char *dbk_break_kind_to_string(DbkBreakKindIndex kind);
+/* Break kinds are the engine's (engine.h): GetHistory's breaks_by_kind keys
+ * and BreakTaken's `how` are dbk_break_kind_to_string() of them. */
 /* The index of `name`, or -1 for a kind this CLI does not know. */
 int dbk_break_kind_from_string(const char *name);
 
@@ -186,7 +176,7 @@ typedef struct {
   uint64_t longest_usec;
   uint32_t reminders;
   uint32_t breaks;
-  uint32_t breaks_by_kind[DBK_N_BREAK_KINDS];
+  uint32_t breaks_by_kind[DBK_BREAK_KINDS];
   uint32_t snoozes;
   uint32_t skips;
 } DbkCliDay;

@@ -662,8 +662,8 @@ static DbkCliDay make_day(const char *date, uint64_t sitting, uint64_t longest, 
   snprintf(d.date, sizeof(d.date), "%s", date);
   d.sitting_usec = sitting;
   d.longest_usec = longest;
-  d.breaks_by_kind[DBK_KIND_BREAK_LENGTH] = reminded;
-  d.breaks_by_kind[DBK_KIND_NATURAL] = natural;
+  d.breaks_by_kind[DBK_BREAK_BREAK_LENGTH] = reminded;
+  d.breaks_by_kind[DBK_BREAK_NATURAL] = natural;
   d.breaks = reminded + natural;
   d.reminders = reminders;
   d.snoozes = snoozes;
@@ -837,10 +837,10 @@ static void test_stats_json(void **state) {
 
   days[0] = make_day("2024-04-30", 3 * HOUR, 30 * MIN, 6, 0, 6, 0, 0);
   days[1] = make_day("2024-05-01", UINT64_MAX, 48 * MIN, 3, 2, 6, 1, UINT32_MAX);
-  days[1].breaks_by_kind[DBK_KIND_ACTION] = 1;
-  days[1].breaks_by_kind[DBK_KIND_COMMAND] = 2;
-  days[1].breaks_by_kind[DBK_KIND_LOCK] = 3;
-  days[1].breaks_by_kind[DBK_KIND_SUSPEND] = 4;
+  days[1].breaks_by_kind[DBK_BREAK_ACTION] = 1;
+  days[1].breaks_by_kind[DBK_BREAK_COMMAND] = 2;
+  days[1].breaks_by_kind[DBK_BREAK_LOCK] = 3;
+  days[1].breaks_by_kind[DBK_BREAK_SUSPEND] = 4;
   dbk_format_stats_json(capture_start(&c), days, 2);
   text = capture_end(&c);
   assert_string_equal(
@@ -905,12 +905,12 @@ static void test_day_set(void **state) {
 static void test_break_kinds(void **state) {
   static const char *const names[] = {"break-length", "action", "command",
                                       "natural",      "lock",   "suspend"};
-  assert_int_equal(DBK_N_BREAK_KINDS, 6);
-  for (int i = 0; i < DBK_N_BREAK_KINDS; i++) {
-    assert_string_equal(dbk_break_kind_to_string((DbkBreakKindIndex)i), names[i]);
+  assert_int_equal(DBK_BREAK_KINDS, 6);
+  for (int i = 0; i < DBK_BREAK_KINDS; i++) {
+    assert_string_equal(dbk_break_kind_to_string((DbkBreakKind)i), names[i]);
     assert_int_equal(dbk_break_kind_from_string(names[i]), i);
   }
-  assert_null(dbk_break_kind_to_string(DBK_N_BREAK_KINDS));
+  assert_string_equal(dbk_break_kind_to_string(DBK_BREAK_KINDS), "unknown");
   assert_int_equal(dbk_break_kind_from_string("teleport"), -1);
 }
 
