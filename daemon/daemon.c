@@ -67,6 +67,11 @@ static void credit_sitting(DbkDaemon *d, DbkUsec now) {
   credit_span(d, e->sitting_since, end);
 }
 
+/* The local day it is now, YYYYMMDD. */
+static guint32 today_date(DbkDaemon *d) {
+  return dbk_history_date_of(d->history, g_get_real_time());
+}
+
 static void count(DbkDaemon *d, DbkCounter counter) {
   dbk_history_count(d->history, dbk_daemon_to_unix(dbk_now()), counter);
 }
@@ -116,7 +121,7 @@ static void persist(DbkDaemon *d) {
   g_autoptr(GError) error = NULL;
   DbkStamp credited = stamp_at(d, MAX(d->credited, 1));
   dbk_history_set_credited(d->history, &credited);
-  dbk_history_prune(d->history, dbk_history_date_of(d->history, g_get_real_time()));
+  dbk_history_prune(d->history, today_date(d));
   gboolean ok = dbk_history_save(d->history, d->history_path, &error);
   note_write(d->history_path, ok, error, &d->history_unsaved);
 }
@@ -659,8 +664,7 @@ GVariant *dbk_daemon_get_status(DbkDaemon *d) {
   const DbkEngine *e = &d->engine;
   credit_sitting(d, now);
   DbkDay counts = {0};
-  const DbkDay *today =
-      dbk_history_get(d->history, dbk_history_date_of(d->history, g_get_real_time()));
+  const DbkDay *today = dbk_history_get(d->history, today_date(d));
   if (today)
     counts = *today;
   unsigned breaks = 0;
@@ -727,7 +731,7 @@ GVariant *dbk_daemon_get_status(DbkDaemon *d) {
 
 GVariant *dbk_daemon_get_history(DbkDaemon *d, guint days) {
   credit_sitting(d, dbk_now());
-  guint32 today = dbk_history_date_of(d->history, g_get_real_time());
+  guint32 today = today_date(d);
   GVariantBuilder list;
   g_variant_builder_init(&list, G_VARIANT_TYPE("aa{sv}"));
   for (guint i = days; i-- > 0;) {
