@@ -14,7 +14,7 @@
 #include "dbus-generated.h"
 #include "engine.h"
 #include "history.h"
-#include "idle-picker.h"
+#include "idle/picker.h"
 #include "notifier.h"
 #include "saved-state.h"
 #include "session-watch.h"

@@ -7,7 +7,7 @@
  * many desktops never do), so the threshold has no say here; the engine
  * copes with an idle report that comes late or early.
  */
-#include "idle-source.h"
+#include "idle/source.h"
 
 #include <string.h>
 

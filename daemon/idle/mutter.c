@@ -58,7 +58,7 @@
  *    flag, such as a logout inhibitor coming or going while no idle one is
  *    held, restarts Mutter's count the same way, whatever the setting.)
  */
-#include "idle-source.h"
+#include "idle/source.h"
 
 #include <string.h>
 
@@ -72,7 +72,7 @@
 /* Inhibit()'s flag for idle, in InhibitedActions. */
 #define SESSION_INHIBIT_IDLE 8u
 
-/* new() may block on the probe, but only briefly (idle-source.h). */
+/* new() may block on the probe, but only briefly (source.h). */
 #define PROBE_TIMEOUT_MS 1000
 
 /*

@@ -4,7 +4,7 @@
  * every moment counts as sitting. Breaks then come only from the screen
  * lock, suspend, the notification's Done button and `deskbreak break`.
  */
-#include "idle-source.h"
+#include "idle/source.h"
 
 struct DbkIdleSource {
   DbkIdleListener listener;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "idle-picker.h"
+#include "idle/picker.h"
 
 #include <string.h>
 

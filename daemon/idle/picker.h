@@ -10,7 +10,7 @@
  */
 #pragma once
 
-#include "idle-source.h"
+#include "idle/source.h"
 
 typedef struct DbkIdlePicker DbkIdlePicker;
 

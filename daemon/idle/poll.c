@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Adaptive polling for idle time, shared by the polling sources (idle-poll.h). */
-#include "idle-poll.h"
+/* Adaptive polling for idle time, shared by the polling sources (poll.h). */
+#include "idle/poll.h"
 
 /* Past the threshold by this much when the poll lands, despite rounding. */
 #define THRESHOLD_SLACK (100 * DBK_USEC_PER_SEC / 1000)

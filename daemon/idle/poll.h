@@ -24,7 +24,7 @@
  */
 #pragma once
 
-#include "idle-source.h"
+#include "idle/source.h"
 
 typedef struct DbkIdlePoll DbkIdlePoll;
 

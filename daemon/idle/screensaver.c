@@ -2,7 +2,7 @@
 /*
  * The `screensaver` idle source: org.freedesktop.ScreenSaver's
  * GetSessionIdleTime on the session bus (KDE Plasma on X11, and others).
- * The interface has no idle signal, so this source polls, as idle-poll.h
+ * The interface has no idle signal, so this source polls, as poll.h
  * says: only when an answer can change what the daemon knows.
  *
  * The unit of GetSessionIdleTime's `u`: implementations disagree. KDE's
@@ -17,7 +17,7 @@
  * to be wrong, like the `none` source (sitting time goes on counting, the
  * screen lock still makes a break), never a break that was not taken.
  */
-#include "idle-poll.h"
+#include "idle/poll.h"
 
 #include <string.h>
 
@@ -25,7 +25,7 @@
 #define SCREENSAVER_PATH "/org/freedesktop/ScreenSaver"
 #define SCREENSAVER_IFACE "org.freedesktop.ScreenSaver"
 
-/* new() may block on the probe, but only briefly (idle-source.h). */
+/* new() may block on the probe, but only briefly (source.h). */
 #define PROBE_TIMEOUT_MS 1000
 #define POLL_TIMEOUT_MS 5000
 
@@ -200,7 +200,7 @@ static DbkIdleSource *screensaver_new(const DbkIdleContext *ctx, const DbkIdleLi
   return self;
 }
 
-/* The next poll moves, as idle-poll.h says. */
+/* The next poll moves, as poll.h says. */
 static void screensaver_set_threshold(DbkIdleSource *self, DbkUsec threshold) {
   if (self == NULL || self->lost)
     return;

@@ -5,7 +5,7 @@
  * is optional is compiled only when meson found it, so its #if lives here
  * and nowhere else.
  */
-#include "idle-source.h"
+#include "idle/source.h"
 
 #include "build-config.h"
 

@@ -2,7 +2,7 @@
 /*
  * One small interface for every way of learning that the user is idle
  * (DESIGN §5). Each source lives in its own file (idle-<name>.c) and
- * exports one DbkIdleSourceOps; idle-source.c is the registry that knows
+ * exports one DbkIdleSourceOps; source.c is the registry that knows
  * which ones were built and tries them in order for source=auto.
  *
  * A source tells its listener two things, always from the main loop and

@@ -31,7 +31,7 @@
  * wl_display_cancel_read(); then the events are dispatched. Event handlers
  * run inside that dispatch, and lost() is the last thing it does.
  */
-#include "idle-source.h"
+#include "idle/source.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -40,9 +40,9 @@
 #include <wayland-client.h>
 
 #include "ext-idle-notify-v1-client-protocol.h"
-#include "protocols/idle-wayland-config.h"
+#include "idle/protocols/wayland-config.h"
 
-/* new() may block on round trips, but only briefly (idle-source.h). */
+/* new() may block on round trips, but only briefly (source.h). */
 #define ROUNDTRIP_TIMEOUT_USEC (2 * G_USEC_PER_SEC)
 
 #define KDE_IDLE_INTERFACE "org_kde_kwin_idle"

@@ -29,7 +29,7 @@
  * Fallback: an X server with SYNC but no IDLETIME counter (or no SYNC) may
  * still have MIT-SCREEN-SAVER, whose XScreenSaverQueryInfo tells the idle
  * time but sends no event when it grows. Then this source polls, as
- * idle-poll.h says: only when an answer can change what the daemon knows.
+ * poll.h says: only when an answer can change what the daemon knows.
  * (Built only where libXss was found.) Tests ask for
  * it with DESKBREAK_DEBUG_X11_POLL=1, as Xvfb's SYNC cannot be switched off.
  *
@@ -53,10 +53,10 @@
  * Protocol errors are logged at debug level instead of Xlib's exit().
  * Xlib's error handlers are process-wide; deskbreakd has no other X client.
  */
-#include "idle-source.h"
+#include "idle/source.h"
 
 #include "build-config.h"
-#include "idle-poll.h"
+#include "idle/poll.h"
 
 #include <glib-unix.h>
 #include <stdio.h>
