@@ -6,150 +6,84 @@
 #include <signal.h>
 #include <sys/timerfd.h>
 #include <systemd/sd-daemon.h>
-#include <systemd/sd-id128.h>
 #include <unistd.h>
 
 #include "build-config.h"
 
 #define BUS_NAME "org.deskbreak.Daemon1"
 
-gint64 dbk_daemon_to_unix(DbkUsec boottime) {
-  /* The wall clock's offset from the boot clock, read once and kept until
-   * the wall clock is set: the same instant then always maps to the same
-   * time stamp, in a reply and in a later GetStatus alike. */
-  static gint64 offset;
-  static gboolean have_offset;
-  if (boottime == 0)
-    return 0;
-  gint64 current = g_get_real_time() - (gint64)dbk_now();
-  if (!have_offset || ABS(current - offset) > 1000) {
-    offset = current;
-    have_offset = TRUE;
-  }
-  if (boottime > (DbkUsec)(G_MAXINT64 - ABS(offset)))
-    return G_MAXINT64;
-  return (gint64)boottime + offset;
-}
-
-gint64 dbk_daemon_paused_until(DbkDaemon *d) {
+/* The end of a pause as the API says it: unix µs, 0 = none, -1 = until resume. */
+static gint64 paused_until(DbkDaemon *d) {
   if (!d->engine.paused)
     return 0;
   if (d->engine.paused_until == DBK_USEC_INFINITY)
     return -1;
-  return dbk_daemon_to_unix(d->engine.paused_until);
+  return dbk_to_unix(d->engine.paused_until);
 }
 
 static void settle(DbkDaemon *d, const DbkEffects *effects);
+static void publish(DbkDaemon *d);
 
-/* ---- the daily history ---- */
+/* ---- what outlives the daemon (persist.c) ---- */
 
-/* Counts the sitting from `start` (a session's start) up to `end`, less
- * what is counted already. */
-static void credit_span(DbkDaemon *d, DbkUsec start, DbkUsec end) {
-  DbkUsec from = MAX(d->credited, start);
-  if (end > from)
-    dbk_history_add_sitting(d->history, dbk_daemon_to_unix(from), end - from, end - start);
-  d->credited = MAX(d->credited, end);
-}
-
-/* Brings the history's sitting time up to `now`: short idle counts as
- * sitting once the user is back; time away only if it turns out short. */
-static void credit_sitting(DbkDaemon *d, DbkUsec now) {
-  const DbkEngine *e = &d->engine;
-  if (!e->in_session)
-    return;
-  DbkUsec end = dbk_engine_sitting_end(e, now);
-  /* The idle source tells of a pause only once it has lasted the
-   * threshold: the last stretch of that may turn out to be time away. */
+/* How long a pause lasts before the idle source tells of it; 0 when
+ * there is no source that can. */
+static DbkUsec telling_threshold(DbkDaemon *d) {
   gboolean can_tell = d->idle && g_strcmp0(dbk_idle_picker_name(d->idle), "none") != 0;
-  if (end == now && can_tell)
-    end = MAX(e->sitting_since, now - MIN(now, dbk_engine_idle_threshold(e)));
-  credit_span(d, e->sitting_since, end);
+  return can_tell ? dbk_engine_idle_threshold(&d->engine) : 0;
 }
 
-/* The local day it is now, YYYYMMDD. */
-static guint32 today_date(DbkDaemon *d) {
-  return dbk_history_date_of(d->history, g_get_real_time());
+static void credit_sitting(DbkDaemon *d, DbkUsec now) {
+  dbk_persist_credit(&d->persist, &d->engine, telling_threshold(d), now);
 }
 
 static void count(DbkDaemon *d, DbkCounter counter) {
-  dbk_history_count(d->history, dbk_daemon_to_unix(dbk_now()), counter);
+  dbk_persist_count(&d->persist, counter);
 }
 
-static DbkStamp stamp_at(DbkDaemon *d, DbkUsec boottime) {
-  DbkStamp stamp = {.boottime = boottime, .realtime = dbk_daemon_to_unix(boottime)};
-  g_strlcpy(stamp.boot_id, d->boot_id, sizeof(stamp.boot_id));
-  return stamp;
-}
-
-/* A failed write is warned of once, until one succeeds again. */
-static void note_write(const char *path, gboolean ok, const GError *error, gboolean *failing) {
-  if (!ok && !*failing)
-    g_warning("Cannot save %s: %s; carrying on, and saying so only once", path, error->message);
-  else if (ok && *failing)
-    g_message("Saved %s again", path);
-  *failing = !ok;
-}
-
-/* Only the deskbreakd that owns the name owns the files: not one that was
- * refused it, nor one that was replaced. */
-static gboolean owns_files(DbkDaemon *d) {
-  return d->tracking && !d->replaced;
-}
-
-static void save_state(DbkDaemon *d) {
-  DbkUsec now = dbk_now();
-  g_autoptr(GError) error = NULL;
-  DbkSavedState state = {
+static DbkPersistView persist_view(DbkDaemon *d) {
+  return (DbkPersistView){
+      .engine = &d->engine,
       .rotation_pos = d->rotation_pos,
       .last_stretch = d->last_stretch_id,
-      .saved = stamp_at(d, now),
-      .due_stretch = d->due_stretch ? (char *)d->due_stretch->id : NULL,
+      .due_stretch = d->due_stretch ? d->due_stretch->id : NULL,
       .notification_id = dbk_notifier_reminder_id(d->notifier),
   };
-  dbk_engine_snapshot(&d->engine, now, &state.engine);
-  gboolean ok = dbk_saved_state_save(d->state_path, &state, &error);
-  note_write(d->state_path, ok, error, &d->state_unsaved);
 }
 
-/* Writes what a restart needs (state first, then the history with its
- * count), before any client hears of the transition. */
-static void persist(DbkDaemon *d) {
-  if (!owns_files(d))
-    return;
-  save_state(d);
-  g_autoptr(GError) error = NULL;
-  DbkStamp credited = stamp_at(d, MAX(d->credited, 1));
-  dbk_history_set_credited(d->history, &credited);
-  dbk_history_prune(d->history, today_date(d));
-  gboolean ok = dbk_history_save(d->history, d->history_path, &error);
-  note_write(d->history_path, ok, error, &d->history_unsaved);
-}
-
-/* Only the stamp needs refreshing: the history's mark says what is
- * counted, and a restart counts the rest of a session that goes on. */
-static gboolean on_heartbeat(void *data) {
-  DbkDaemon *d = data;
-  if (owns_files(d))
-    save_state(d);
-  return G_SOURCE_CONTINUE;
+/* Writes what a restart needs before any client hears of the transition. */
+static void persist(DbkDaemon *d, gboolean all) {
+  DbkPersistView view = persist_view(d);
+  dbk_persist_save(&d->persist, &view, all);
 }
 
 /*
- * While a session goes on, the saved state is refreshed often enough that
- * a daemon restarted after a crash can tell it was gone for less than
- * natural-break, and so go on with the session.
+ * One wake-up for both the watchdog's ping and, while a session goes on,
+ * the heartbeat that refreshes the saved state's stamp.
  */
-static void update_heartbeat(DbkDaemon *d) {
-  DbkUsec period = 0;
-  if (d->engine.in_session)
-    period = CLAMP(d->engine.settings.natural_break / 2, DBK_USEC_PER_SEC, 2 * DBK_USEC_PER_MIN);
-  if (period == d->heartbeat_period && (period == 0) == (d->heartbeat_id == 0))
+static gboolean on_tick(void *data) {
+  DbkDaemon *d = data;
+  if (d->watchdog_period)
+    sd_notify(0, "WATCHDOG=1");
+  if (d->engine.in_session) {
+    DbkPersistView view = persist_view(d);
+    dbk_persist_heartbeat(&d->persist, &view);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static void update_tick(DbkDaemon *d) {
+  DbkUsec period = d->watchdog_period;
+  DbkUsec heartbeat = dbk_persist_heartbeat_period(&d->engine);
+  if (heartbeat && (!period || heartbeat < period))
+    period = heartbeat;
+  if (period == d->tick_period && (period == 0) == (d->tick_id == 0))
     return;
-  g_clear_handle_id(&d->heartbeat_id, g_source_remove);
-  d->heartbeat_period = period;
+  g_clear_handle_id(&d->tick_id, g_source_remove);
+  d->tick_period = period;
+  /* In whole seconds, so GLib can batch the wake-up with others. */
   if (period)
-    d->heartbeat_id = g_timeout_add_seconds((guint)(period / DBK_USEC_PER_SEC), on_heartbeat, d);
+    d->tick_id = g_timeout_add_seconds((guint)MAX(period / DBK_USEC_PER_SEC, 1), on_tick, d);
 }
 
 static DbkTimerSettings timer_settings(DbkDaemon *d) {
@@ -220,72 +154,21 @@ static void present_reminder(DbkDaemon *d) {
     dbk_daemon1_emit_reminder_shown(d->service, d->due_stretch->id, times_shown);
 }
 
-/* Reads the state and the history a deskbreakd before this one left. */
-static DbkSavedState load_state(DbkDaemon *d) {
-  DbkSavedState state;
-  g_autofree char *warning = NULL;
-  dbk_saved_state_load(d->state_path, &state, &warning);
-  if (warning)
-    g_warning("%s", warning);
+/* Goes on from where the last deskbreakd stopped (persist.c). */
+static void restore(DbkDaemon *d) {
+  g_auto(DbkSavedState) state;
+  dbk_persist_load(&d->persist, &state);
   d->rotation_pos = state.rotation_pos % g_strv_length(d->config->stretches);
   d->last_stretch_id = g_steal_pointer(&state.last_stretch);
 
-  /* A crash in the middle of a write leaves its temporary file behind. */
-  static const char *const ours[] = {"state", "history", NULL};
-  g_autofree char *dir = g_path_get_dirname(d->state_path);
-  unsigned tidied = dbk_state_dir_tidy(dir, ours);
-  if (tidied)
-    g_message("Removed %u unfinished write%s from %s", tidied, tidied == 1 ? "" : "s", dir);
-
-  g_autofree char *history_warning = NULL;
-  dbk_history_load(d->history, d->history_path, &history_warning);
-  if (history_warning)
-    g_warning("%s", history_warning);
-  return state;
-}
-
-/*
- * Goes on from where the last deskbreakd stopped: the same session if it
- * was gone for less than natural-break (the gap counting as sitting), a
- * natural break otherwise. The wall clock only dates things: how long
- * anything lasted comes from the boot clock, or across a reboot from the
- * two stamps.
- */
-static void restore(DbkDaemon *d, DbkSavedState *state) {
-  DbkUsec now = dbk_now();
-  DbkStamp here = stamp_at(d, now);
-  DbkUsec gap = 0;
-  d->credited = now;
-  if (!state->saved.realtime)
-    return; /* never saved: a first start */
-  if (!dbk_stamp_gap(&state->saved, &here, &gap)) {
-    g_message("Cannot tell how long deskbreakd was gone (the clock went back): "
-              "counting it as a break");
-    gap = DBK_USEC_INFINITY;
-  }
-  /* Sitting time the last deskbreakd saw but did not count yet is counted
-   * from the history's mark on; without a mark, from now. */
-  DbkUsec since_credit;
-  const DbkStamp *mark = dbk_history_credited(d->history);
-  if (mark->realtime && dbk_stamp_gap(mark, &here, &since_credit))
-    d->credited = since_credit < now ? now - since_credit : 1;
-
   DbkEffects fx = {0};
-  dbk_engine_restore(&d->engine, now, gap, &state->engine, &fx);
+  dbk_persist_restore(&d->persist, &d->engine, &state, dbk_now(), &fx);
   if (d->engine.due) {
     const DbkStretch *stretch =
-        state->due_stretch ? dbk_config_find_stretch(d->config, state->due_stretch) : NULL;
+        state.due_stretch ? dbk_config_find_stretch(d->config, state.due_stretch) : NULL;
     d->due_stretch = dbk_stretch_dup(stretch ? stretch : upcoming_stretch(d));
-    dbk_notifier_adopt(d->notifier, state->notification_id);
+    dbk_notifier_adopt(d->notifier, state.notification_id);
   }
-  if (gap == DBK_USEC_INFINITY)
-    g_message("Starting afresh");
-  else if (d->engine.in_session)
-    g_message("Going on with the sitting session (deskbreakd was gone %" G_GUINT64_FORMAT " s)",
-              gap / DBK_USEC_PER_SEC);
-  else if (state->engine.in_session)
-    g_message("deskbreakd was gone %" G_GUINT64_FORMAT " s: counted as a natural break",
-              gap / DBK_USEC_PER_SEC);
   gboolean shown = FALSE;
   for (unsigned i = 0; i < fx.n; i++)
     shown |= fx.items[i].type == DBK_EFFECT_SHOW_REMINDER;
@@ -322,8 +205,9 @@ static void apply_effects(DbkDaemon *d, const DbkEffects *effects) {
       break;
     case DBK_EFFECT_BREAK_TAKEN:
       /* The session that ended, up to when the user left it. */
-      credit_span(d, effect->sitting_end - effect->session_length, effect->sitting_end);
-      dbk_history_count_break(d->history, dbk_daemon_to_unix(effect->sitting_end), effect->how);
+      dbk_persist_credit_span(&d->persist, effect->sitting_end - effect->session_length,
+                              effect->sitting_end);
+      dbk_persist_count_break(&d->persist, effect->sitting_end, effect->how);
       g_message("Break taken (%s)", dbk_break_kind_to_string(effect->how));
       break;
     }
@@ -347,13 +231,13 @@ static void settle(DbkDaemon *d, const DbkEffects *effects) {
   apply_effects(d, effects);
   d->in_settle = FALSE;
   credit_sitting(d, dbk_now());
-  persist(d);
+  persist(d, FALSE);
   emit_signals(d, effects);
-  update_heartbeat(d);
+  update_tick(d);
   /* The engine wants to hear of shorter pauses while a reminder waits for one. */
   if (d->idle)
     dbk_idle_picker_set_threshold(d->idle, dbk_engine_idle_threshold(&d->engine));
-  dbk_dbus_service_publish(d);
+  publish(d);
   arm_timer(d);
 }
 
@@ -488,7 +372,7 @@ static void on_dnd_changed(void *data, gboolean dnd) {
             why ? ")" : "");
   if (!dnd && d->held && d->engine.due && d->due_stretch)
     present_reminder(d);
-  dbk_dbus_service_publish(d);
+  publish(d);
 }
 
 static const DbkNotifierListener notifier_listener = {
@@ -542,7 +426,7 @@ static void apply_config(DbkDaemon *d, DbkConfig *config, char *path) {
     present_reminder(d);
 }
 
-gboolean dbk_daemon_reload(DbkDaemon *d, GError **error) {
+static gboolean reload(DbkDaemon *d, GError **error) {
   g_autofree char *path = lookup_config_path(d);
   g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
@@ -554,7 +438,7 @@ gboolean dbk_daemon_reload(DbkDaemon *d, GError **error) {
     g_autofree char *message = local_error ? g_strdup(local_error->message) : join_messages(errors);
     g_warning("Config not reloaded, the last good one stays in force: %s", message);
     set_config_error(d, message);
-    dbk_dbus_service_publish(d);
+    publish(d);
     g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, message);
     return FALSE;
   }
@@ -568,7 +452,7 @@ gboolean dbk_daemon_reload(DbkDaemon *d, GError **error) {
 }
 
 static void on_config_changed(void *data) {
-  dbk_daemon_reload(data, NULL);
+  reload(data, NULL);
 }
 
 /* At start-up a bad key falls back to its default; the rest is taken. */
@@ -602,9 +486,9 @@ static void init_config(DbkDaemon *d) {
  * another) never reads files the other one is still writing.
  */
 static void start_tracking(DbkDaemon *d) {
-  g_auto(DbkSavedState) state = load_state(d);
   d->tracking = TRUE;
-  restore(d, &state);
+  d->persist.owner = TRUE;
+  restore(d);
   start_idle_source(d);
   DbkTimerSettings settings = timer_settings(d);
   DbkEffects fx = {0};
@@ -627,6 +511,7 @@ static void on_name_lost(GDBusConnection *connection, const char *name, void *da
     g_message("Another deskbreakd took over %s; quitting", name);
     d->exit_code = 0;
     d->replaced = TRUE; /* the state files are the new one's now */
+    d->persist.owner = FALSE;
   } else if (!connection) {
     g_warning("Lost the session bus connection");
     d->exit_code = 1;
@@ -641,7 +526,7 @@ static void on_name_lost(GDBusConnection *connection, const char *name, void *da
 
 static gboolean on_reload_signal(void *data) {
   g_message("SIGHUP: reloading the config");
-  dbk_daemon_reload(data, NULL);
+  reload(data, NULL);
   return G_SOURCE_CONTINUE;
 }
 
@@ -652,21 +537,14 @@ static gboolean on_quit_signal(void *data) {
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean on_watchdog(void *data) {
-  sd_notify(0, "WATCHDOG=1");
-  return G_SOURCE_CONTINUE;
-}
-
 /* ---- the API the D-Bus service calls ---- */
 
-GVariant *dbk_daemon_get_status(DbkDaemon *d) {
+static GVariant *get_status(void *data) {
+  DbkDaemon *d = data;
   DbkUsec now = dbk_now();
   const DbkEngine *e = &d->engine;
   credit_sitting(d, now);
-  DbkDay counts = {0};
-  const DbkDay *today = dbk_history_get(d->history, today_date(d));
-  if (today)
-    counts = *today;
+  DbkDay counts = dbk_persist_today_counts(&d->persist);
   unsigned breaks = 0;
   for (unsigned k = 0; k < DBK_BREAK_KINDS; k++)
     breaks += counts.breaks[k];
@@ -682,7 +560,7 @@ GVariant *dbk_daemon_get_status(DbkDaemon *d) {
                         g_variant_new_uint64(dbk_engine_sitting(e, now)));
   g_variant_builder_add(
       &b, "{sv}", "sitting_since",
-      g_variant_new_int64(e->in_session ? dbk_daemon_to_unix(e->sitting_since) : 0));
+      g_variant_new_int64(e->in_session ? dbk_to_unix(e->sitting_since) : 0));
   g_variant_builder_add(&b, "{sv}", "interval_usec", g_variant_new_uint64(d->config->interval));
   g_variant_builder_add(&b, "{sv}", "break_length_usec",
                         g_variant_new_uint64(d->config->break_length));
@@ -692,11 +570,11 @@ GVariant *dbk_daemon_get_status(DbkDaemon *d) {
   g_variant_builder_add(&b, "{sv}", "remind_again_usec",
                         g_variant_new_uint64(d->config->remind_again));
   g_variant_builder_add(&b, "{sv}", "next_reminder",
-                        g_variant_new_int64(dbk_daemon_to_unix(dbk_engine_next_reminder(e))));
+                        g_variant_new_int64(dbk_to_unix(dbk_engine_next_reminder(e))));
   g_variant_builder_add(&b, "{sv}", "snoozed_until",
-                        g_variant_new_int64(dbk_daemon_to_unix(e->snoozed_until)));
+                        g_variant_new_int64(dbk_to_unix(e->snoozed_until)));
   g_variant_builder_add(&b, "{sv}", "paused_until",
-                        g_variant_new_int64(dbk_daemon_paused_until(d)));
+                        g_variant_new_int64(paused_until(d)));
   g_variant_builder_add(&b, "{sv}", "idle_source",
                         g_variant_new_string(d->idle ? dbk_idle_picker_name(d->idle) : "none"));
   g_variant_builder_add(&b, "{sv}", "idle_source_detail",
@@ -729,14 +607,15 @@ GVariant *dbk_daemon_get_status(DbkDaemon *d) {
   return g_variant_builder_end(&b);
 }
 
-GVariant *dbk_daemon_get_history(DbkDaemon *d, guint days) {
+static GVariant *get_history(void *data, guint days) {
+  DbkDaemon *d = data;
   credit_sitting(d, dbk_now());
-  guint32 today = today_date(d);
+  guint32 today = dbk_persist_today(&d->persist);
   GVariantBuilder list;
   g_variant_builder_init(&list, G_VARIANT_TYPE("aa{sv}"));
   for (guint i = days; i-- > 0;) {
     guint32 date = dbk_history_date_minus(today, i);
-    const DbkDay *found = dbk_history_get(d->history, date);
+    const DbkDay *found = dbk_history_get(d->persist.history, date);
     DbkDay day = found ? *found : (DbkDay){.date = date};
     GVariantBuilder kinds;
     g_variant_builder_init(&kinds, G_VARIANT_TYPE("a{su}"));
@@ -762,30 +641,70 @@ GVariant *dbk_daemon_get_history(DbkDaemon *d, guint days) {
   return g_variant_builder_end(&list);
 }
 
-DbkUsec dbk_daemon_snooze(DbkDaemon *d, DbkUsec duration) {
+static const DbkConfig *get_config(void *data) {
+  DbkDaemon *d = data;
+  return d->config;
+}
+
+static gint64 snooze(void *data, DbkUsec duration) {
+  DbkDaemon *d = data;
   DbkEffects fx = {0};
   count(d, DBK_COUNT_SNOOZE);
   DbkUsec until = dbk_engine_snooze(&d->engine, dbk_now(), duration, &fx);
   settle(d, &fx);
-  return until;
+  return dbk_to_unix(until);
 }
 
-void dbk_daemon_pause(DbkDaemon *d, DbkUsec duration) {
+static void pause_reminders(void *data, DbkUsec duration) {
+  DbkDaemon *d = data;
   DbkEffects fx = {0};
   dbk_engine_pause(&d->engine, dbk_now(), duration, &fx);
   settle(d, &fx);
 }
 
-void dbk_daemon_resume(DbkDaemon *d) {
+static void resume(void *data) {
+  DbkDaemon *d = data;
   DbkEffects fx = {0};
   dbk_engine_resume(&d->engine, dbk_now(), &fx);
   settle(d, &fx);
 }
 
-void dbk_daemon_take_break(DbkDaemon *d, DbkBreakKind how) {
+static void take_break(void *data) {
+  DbkDaemon *d = data;
   DbkEffects fx = {0};
-  dbk_engine_take_break(&d->engine, dbk_now(), how, &fx);
+  dbk_engine_take_break(&d->engine, dbk_now(), DBK_BREAK_COMMAND, &fx);
   settle(d, &fx);
+}
+
+static gboolean reload_op(void *data, GError **error) {
+  return reload(data, error);
+}
+
+static const DbkServiceOps service_ops = {
+    .get_status = get_status,
+    .get_history = get_history,
+    .config = get_config,
+    .snooze = snooze,
+    .pause = pause_reminders,
+    .resume = resume,
+    .take_break = take_break,
+    .reload = reload_op,
+};
+
+/* The daemon's state out as the service's properties. */
+static void publish(DbkDaemon *d) {
+  const DbkEngine *e = &d->engine;
+  DbkServiceProps props = {
+      .state = dbk_state_to_string(dbk_engine_state(e)),
+      .sitting_since = e->in_session ? dbk_to_unix(e->sitting_since) : 0,
+      .next_reminder = dbk_to_unix(dbk_engine_next_reminder(e)),
+      .snoozed_until = dbk_to_unix(e->snoozed_until),
+      .paused_until = paused_until(d),
+      .interval = d->config->interval,
+      .idle_source = d->idle ? dbk_idle_picker_name(d->idle) : "none",
+      .config_error = d->config_error,
+  };
+  dbk_dbus_service_publish(d->service, &props);
 }
 
 /* ---- set-up and tear-down ---- */
@@ -840,13 +759,12 @@ static void init_watchdog(DbkDaemon *d) {
   uint64_t usec = 0;
   if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0)
     return;
-  /* Half the limit, in whole seconds so GLib can batch the wake-up. */
-  guint seconds = (guint)MAX(usec / 2 / DBK_USEC_PER_SEC, 1);
-  d->watchdog_id = g_timeout_add_seconds(seconds, on_watchdog, d);
+  /* Pinged every half of the limit, on the tick (update_tick). */
+  d->watchdog_period = usec / 2;
 }
 
 static gboolean init_service(DbkDaemon *d, GError **error) {
-  d->service = dbk_dbus_service_new(d);
+  d->service = dbk_dbus_service_new(&service_ops, d);
   if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(d->service), d->session_bus,
                                         "/org/deskbreak/Daemon1", error))
     return FALSE;
@@ -866,14 +784,7 @@ gboolean dbk_daemon_init(DbkDaemon *d, const DbkDaemonOptions *options, GError *
     return FALSE;
   g_signal_connect(d->session_bus, "closed", G_CALLBACK(on_session_bus_closed), d);
   init_config(d);
-  sd_id128_t boot;
-  if (sd_id128_get_boot(&boot) >= 0)
-    sd_id128_to_string(boot, d->boot_id);
-  else
-    g_message("No boot id: a restart cannot tell a reboot apart");
-  d->state_path = dbk_saved_state_path();
-  d->history_path = dbk_history_path();
-  d->history = dbk_history_new(NULL);
+  dbk_persist_init(&d->persist);
   DbkTimerSettings settings = timer_settings(d);
   dbk_engine_init(&d->engine, &settings);
   if (!init_timer(d, error))
@@ -886,7 +797,8 @@ gboolean dbk_daemon_init(DbkDaemon *d, const DbkDaemonOptions *options, GError *
   d->config_watch = dbk_config_watch_new(options->config_override, on_config_changed, d);
   init_signals(d);
   init_watchdog(d);
-  dbk_dbus_service_publish(d);
+  update_tick(d);
+  publish(d);
   arm_timer(d);
   return TRUE;
 }
@@ -897,7 +809,7 @@ int dbk_daemon_run(DbkDaemon *d) {
   /* The session goes on after a restart: count it up to now. */
   if (!d->replaced) {
     credit_sitting(d, dbk_now());
-    persist(d);
+    persist(d, TRUE);
   }
   return d->exit_code;
 }
@@ -905,8 +817,7 @@ int dbk_daemon_run(DbkDaemon *d) {
 void dbk_daemon_finish(DbkDaemon *d) {
   for (unsigned i = 0; i < G_N_ELEMENTS(d->signal_ids); i++)
     g_clear_handle_id(&d->signal_ids[i], g_source_remove);
-  g_clear_handle_id(&d->watchdog_id, g_source_remove);
-  g_clear_handle_id(&d->heartbeat_id, g_source_remove);
+  g_clear_handle_id(&d->tick_id, g_source_remove);
   g_clear_pointer(&d->config_watch, dbk_config_watch_free);
   g_clear_pointer(&d->idle, dbk_idle_picker_free);
   g_clear_pointer(&d->session_watch, dbk_session_watch_free);
@@ -932,8 +843,6 @@ void dbk_daemon_finish(DbkDaemon *d) {
   g_clear_pointer(&d->config_error, g_free);
   g_clear_pointer(&d->due_stretch, dbk_stretch_free);
   g_clear_pointer(&d->last_stretch_id, g_free);
-  g_clear_pointer(&d->state_path, g_free);
-  g_clear_pointer(&d->history, dbk_history_free);
-  g_clear_pointer(&d->history_path, g_free);
+  dbk_persist_finish(&d->persist);
   g_clear_pointer(&d->loop, g_main_loop_unref);
 }

@@ -11,12 +11,11 @@
 
 #include "config-watch.h"
 #include "config.h"
-#include "dbus-generated.h"
+#include "dbus-service.h"
 #include "engine.h"
-#include "history.h"
 #include "idle/picker.h"
 #include "notifier.h"
-#include "saved-state.h"
+#include "persist.h"
 #include "session-watch.h"
 
 typedef struct {
@@ -45,8 +44,10 @@ typedef struct {
   DbkEngine engine;
   int timer_fd; /* timerfd on CLOCK_BOOTTIME, armed to the engine's deadline */
   guint timer_watch_id;
-  guint watchdog_id;
   guint signal_ids[3];
+  DbkUsec watchdog_period; /* how often systemd wants WATCHDOG=1; 0 = never */
+  guint tick_id;           /* the watchdog's ping and the heartbeat, one wake-up */
+  DbkUsec tick_period;
 
   DbkIdlePicker *idle; /* the idle source in use */
 
@@ -56,17 +57,10 @@ typedef struct {
   unsigned rotation_pos;   /* where the rotation (config->stretches) goes on */
   char *last_stretch_id;   /* the stretch suggested last, never twice in a row */
   DbkStretch *due_stretch; /* the due reminder's stretch, a copy: configs come and go */
-  char *state_path;        /* $XDG_STATE_HOME/deskbreak/state */
   gboolean held;           /* due, but held back by do-not-disturb */
   gboolean in_settle;      /* settle() runs: signals wait until the state is saved */
 
-  DbkHistory *history; /* the daily history, counted up to `credited` */
-  char *history_path;  /* $XDG_STATE_HOME/deskbreak/history */
-  DbkUsec credited;    /* sitting time before this is in the history */
-  char boot_id[33];
-  guint heartbeat_id; /* refreshes the saved state while a session goes on */
-  DbkUsec heartbeat_period;
-  gboolean state_unsaved, history_unsaved; /* the last write failed: warned once */
+  DbkPersist persist; /* the saved state and the daily history */
 } DbkDaemon;
 
 /* Sets everything up; FALSE with `error` when the daemon cannot run. */
@@ -74,24 +68,3 @@ gboolean dbk_daemon_init(DbkDaemon *daemon, const DbkDaemonOptions *options, GEr
 /* Runs until asked to quit; returns the exit code. */
 int dbk_daemon_run(DbkDaemon *daemon);
 void dbk_daemon_finish(DbkDaemon *daemon);
-
-/* For the D-Bus service (dbus-service.c). */
-GVariant *dbk_daemon_get_status(DbkDaemon *daemon);
-DbkUsec dbk_daemon_snooze(DbkDaemon *daemon, DbkUsec duration);
-void dbk_daemon_pause(DbkDaemon *daemon, DbkUsec duration);
-void dbk_daemon_resume(DbkDaemon *daemon);
-void dbk_daemon_take_break(DbkDaemon *daemon, DbkBreakKind how);
-gboolean dbk_daemon_reload(DbkDaemon *daemon, GError **error);
-/* The last `days` local days, oldest first, as GetHistory returns them. */
-GVariant *dbk_daemon_get_history(DbkDaemon *daemon, guint days);
-
-/* dbus-service.c */
-DbkDaemon1 *dbk_dbus_service_new(DbkDaemon *daemon);
-void dbk_dbus_service_publish(DbkDaemon *daemon);
-
-/* Boot-clock time to wall-clock unix µs (0 stays 0). */
-gint64 dbk_daemon_to_unix(DbkUsec boottime);
-/* The end of a pause as the API says it: unix µs, 0 = none, -1 = until resume. */
-gint64 dbk_daemon_paused_until(DbkDaemon *daemon);
-
-#define DBK_ERROR_INVALID_CONFIG "org.deskbreak.Daemon1.Error.InvalidConfig"

@@ -2,8 +2,10 @@
 #include "saved-state.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define GROUP_ROTATION "rotation"
 #define GROUP_SAVED "saved"
@@ -204,7 +206,7 @@ unsigned dbk_state_dir_tidy(const char *dir, const char *const *names) {
   return n;
 }
 
-gboolean dbk_state_file_write(const char *path, const char *data, gsize len, GError **error) {
+static gboolean make_dir_of(const char *path, GError **error) {
   g_autofree char *dir = g_path_get_dirname(path);
   if (g_mkdir_with_parents(dir, 0700) < 0) {
     int errsv = errno;
@@ -212,6 +214,62 @@ gboolean dbk_state_file_write(const char *path, const char *data, gsize len, GEr
                 g_strerror(errsv));
     return FALSE;
   }
+  return TRUE;
+}
+
+static gboolean fail_errno(GError **error, const char *what, const char *path) {
+  int errsv = errno;
+  g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errsv), "cannot %s %s: %s", what, path,
+              g_strerror(errsv));
+  return FALSE;
+}
+
+gboolean dbk_state_file_replace(const char *path, const char *data, gsize len, GError **error) {
+  if (!make_dir_of(path, error))
+    return FALSE;
+  /* Named as dbk_state_dir_tidy() expects, so a crash's leftover goes. */
+  g_autofree char *tmp = g_strconcat(path, ".XXXXXX", NULL);
+  int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return fail_errno(error, "create a file beside", path);
+  for (gsize done = 0; done < len;) {
+    ssize_t n = write(fd, data + done, len - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      fail_errno(error, "write", tmp);
+      goto fail;
+    }
+    done += (gsize)n;
+  }
+  /* The data reaches the disk before the rename can: after a power cut
+   * the file is the old one or the new one, never empty. */
+  if (fsync(fd) < 0) {
+    fail_errno(error, "write", tmp);
+    goto fail;
+  }
+  if (close(fd) < 0) {
+    fd = -1;
+    fail_errno(error, "write", tmp);
+    goto fail;
+  }
+  fd = -1;
+  if (g_rename(tmp, path) < 0) {
+    fail_errno(error, "replace", path);
+    goto fail;
+  }
+  return TRUE;
+
+fail:
+  if (fd >= 0)
+    close(fd);
+  g_unlink(tmp);
+  return FALSE;
+}
+
+gboolean dbk_state_file_write(const char *path, const char *data, gsize len, GError **error) {
+  if (!make_dir_of(path, error))
+    return FALSE;
   /* Temp file, fsync, rename: a crash leaves the old file or the new one. */
   return g_file_set_contents_full(path, data, (gssize)len,
                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
@@ -238,7 +296,8 @@ gboolean dbk_saved_state_load(const char *path, DbkSavedState *ret, char **ret_w
   return dbk_state_file_move_aside(path, why, ret_warning);
 }
 
-gboolean dbk_saved_state_save(const char *path, const DbkSavedState *state, GError **error) {
+static gboolean save(const char *path, const DbkSavedState *state, gboolean durable,
+                     GError **error) {
   g_autoptr(GKeyFile) file = g_key_file_new();
   const DbkEngineSnapshot *e = &state->engine;
   g_key_file_set_uint64(file, GROUP_ROTATION, "position", state->rotation_pos);
@@ -273,5 +332,15 @@ gboolean dbk_saved_state_save(const char *path, const DbkSavedState *state, GErr
   g_key_file_set_boolean(file, GROUP_SAVED, "complete", TRUE);
   gsize len;
   g_autofree char *data = g_key_file_to_data(file, &len, NULL);
-  return dbk_state_file_write(path, data, len, error);
+  if (durable)
+    return dbk_state_file_write(path, data, len, error);
+  return dbk_state_file_replace(path, data, len, error);
+}
+
+gboolean dbk_saved_state_save(const char *path, const DbkSavedState *state, GError **error) {
+  return save(path, state, TRUE, error);
+}
+
+gboolean dbk_saved_state_refresh(const char *path, const DbkSavedState *state, GError **error) {
+  return save(path, state, FALSE, error);
 }

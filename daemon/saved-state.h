@@ -44,8 +44,13 @@ char *dbk_saved_state_path(void);
  */
 gboolean dbk_saved_state_load(const char *path, DbkSavedState *ret, char **ret_warning);
 
-/* Writes `state` to `path` atomically, creating its directory. */
+/* Writes `state` to `path` atomically and durably, creating its directory. */
 gboolean dbk_saved_state_save(const char *path, const DbkSavedState *state, GError **error);
+/* The same, atomically but without waiting for the directory to reach the
+ * disk: a power cut may leave the file as it was before (see
+ * dbk_state_file_replace). For refreshing the stamp of a state saved
+ * durably before. */
+gboolean dbk_saved_state_refresh(const char *path, const DbkSavedState *state, GError **error);
 
 void dbk_saved_state_clear(DbkSavedState *state);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(DbkSavedState, dbk_saved_state_clear)
@@ -64,5 +69,10 @@ gboolean dbk_state_file_move_aside(const char *path, const char *why, char **ret
 /* Removes the temporary files of writes a crash cut short: NAME.XXXXXX
  * beside each of `names` in `dir`. Returns how many. */
 unsigned dbk_state_dir_tidy(const char *dir, const char *const *names);
-/* Temp file, fsync, rename, after creating the directory. */
+/* Temp file, fsync, rename, fsync of the directory, after creating the
+ * directory: once it returns, the new file survives a power cut. */
 gboolean dbk_state_file_write(const char *path, const char *data, gsize len, GError **error);
+/* Temp file, fsync, rename, without the directory's fsync: a crash of the
+ * daemon leaves the new file; a power cut soon after may leave the old
+ * one, whole. */
+gboolean dbk_state_file_replace(const char *path, const char *data, gsize len, GError **error);
