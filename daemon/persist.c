@@ -157,7 +157,6 @@ static void write_state(DbkPersist *p, const DbkPersistView *view, gboolean dura
     p->saved_key.last_stretch = g_strdup(key.last_stretch);
     p->saved_key.due_stretch = g_strdup(key.due_stretch);
     p->state_saved = TRUE;
-    p->state_changed = FALSE;
   }
 }
 
@@ -175,16 +174,12 @@ static void write_history(DbkPersist *p) {
   }
 }
 
-void dbk_persist_mark_changed(DbkPersist *p) {
-  p->state_changed = TRUE;
-}
-
 void dbk_persist_save(DbkPersist *p, const DbkPersistView *view, gboolean all) {
   if (!p->owner)
     return;
   DbkPersistKey key = key_of(view);
   /* A write that failed is tried again at the next transition. */
-  if (all || p->state_changed || !p->state_saved || p->state_unsaved ||
+  if (all || !p->state_saved || p->state_unsaved ||
       !key_equal(&key, &p->saved_key))
     write_state(p, view, TRUE);
   if (all || p->history_changed || p->history_unsaved || dbk_persist_today(p) != p->history_date)
@@ -197,7 +192,7 @@ void dbk_persist_heartbeat(DbkPersist *p, const DbkPersistView *view) {
   /* Anything new goes out durably; the heartbeat itself only moves the
    * stamp. */
   DbkPersistKey key = key_of(view);
-  gboolean news = !p->state_saved || p->state_changed || p->state_unsaved ||
+  gboolean news = !p->state_saved || p->state_unsaved ||
                   !key_equal(&key, &p->saved_key);
   write_state(p, view, news);
 }

@@ -8,8 +8,8 @@
  *
  * Which writes happen:
  * - the state, durably, when anything a restart reads from it changed:
- *   the session starting or ending, a reminder, snooze, skip, pause, the
- *   rotation, or a config change;
+ *   the session starting or ending, a reminder, snooze, skip, pause or
+ *   the rotation, whether by an event, a call or a config change;
  * - the history, durably, when a count changed or the day rolled over;
  * - both, durably, when deskbreakd quits;
  * - the state's stamp, not durably (no fsync of the directory), on each
@@ -63,7 +63,6 @@ typedef struct {
   /* What the files hold as written last, so unchanged ones are left alone. */
   gboolean state_saved; /* written in this run: saved_key holds it */
   DbkPersistKey saved_key;
-  gboolean state_changed;   /* to be written whatever the key says */
   gboolean history_changed; /* a count changed since the last write */
   guint32 history_date;     /* the local day it was written on */
   gboolean state_unsaved, history_unsaved; /* the last write failed: warned once */
@@ -105,9 +104,6 @@ void dbk_persist_count_break(DbkPersist *p, DbkUsec when, DbkBreakKind how);
 guint32 dbk_persist_today(const DbkPersist *p);
 DbkDay dbk_persist_today_counts(const DbkPersist *p);
 
-/* The state file is to be written at the next save even if nothing it
- * holds changed (a config change). */
-void dbk_persist_mark_changed(DbkPersist *p);
 /* Writes what a restart would need and lose otherwise (see the top),
  * state first, then the history with its credited mark: before any
  * client hears of the transition. `all` writes both whatever changed. */

@@ -3,9 +3,10 @@
 """Persistence (DESIGN §7) on a real daemon: the sitting session, snooze,
 pause and a due reminder survive SIGTERM and SIGKILL; a gap longer than
 natural-break is one natural break; the heartbeat keeps a long session
-alive across a crash; a hundred SIGKILLs at random moments never lose a
-confirmed count nor leave a file that does not parse; broken files are
-moved aside and the daemon carries on, as it does when it cannot write.
+alive across a crash; a short idle writes nothing; a hundred SIGKILLs at
+random moments never lose a confirmed count nor leave a file that does not
+parse; broken files are moved aside and the daemon carries on, as it does
+when it cannot write.
 
 The files are read with this file's own parsers, not the daemon's: the
 history's line format, and the state file as a GLib key file.
@@ -462,6 +463,52 @@ class GapTest(PersistenceCase):
         self.assertEqual(st['breaks_today'], 0)
         self.assertEqual(self.history(1)[0]['breaks_by_kind']['natural'], 0)
         self.assertGreaterEqual(st['sitting_today_usec'], 11 * SEC)
+
+
+class QuietDiskTest(PersistenceCase):
+    """DESIGN §12: a short idle that ends in input writes nothing; a
+    transition writes what a restart needs before its reply."""
+
+    def files(self):
+        out = {}
+        for path in (self.state_path, self.history_path):
+            st = os.stat(path)
+            out[os.path.basename(path)] = (st.st_ino, st.st_mtime_ns, self.read_bytes(path))
+        return out
+
+    def test_short_idles_write_nothing(self):
+        # break-length 5 s: Mutter tells of a pause after 5 s. natural-break
+        # 5 min: the heartbeat comes every 2 minutes.
+        self.start_notify_mock()
+        self.start_mutter_mock()
+        config = config_text(interval='1h', break_length='5s', natural_break='5m',
+                             source='mutter')
+        self.start(config)
+        self.user_input()
+        self.wait_state('sitting')
+        self.wait_until(lambda: os.path.exists(self.history_path), what='the history file')
+        before = self.files()
+        t0 = time.monotonic()
+        for _ in range(3):
+            self.wait_state('idle')
+            self.user_input()
+            self.wait_state('sitting')
+        after = self.files()
+        self.assertEqual(after['history'], before['history'], 'a short idle wrote the history')
+        if time.monotonic() - t0 < 100:
+            self.assertEqual(after['state'], before['state'], 'a short idle wrote the state')
+        else:
+            # A machine so slow that the heartbeat came: it moves the stamp only.
+            strip = lambda data: data.split(b'[saved]')[0]  # noqa: E731
+            self.assertEqual(strip(after['state'][2]), strip(before['state'][2]))
+
+        # A snooze is a transition: both files are new by the time it is confirmed.
+        self.call('Snooze', (0,), '(t)', '(x)')
+        snoozed = self.files()
+        for name in ('state', 'history'):
+            self.assertNotEqual(snoozed[name][0], after[name][0], f'Snooze did not write {name}')
+        self.assertGreater(self.read_state().get_uint64('reminders', 'snooze-left'), 0)
+        self.assertEqual(self.today_line()['snoozes'], 1)
 
 
 # ---------------------------------------------------------------------------
