@@ -5,7 +5,7 @@
  * status-bar lines of `deskbreak monitor`. Pure functions: no D-Bus, no
  * clock reads (`now` comes in, unix µs), no environment, output into a
  * FILE; only local time (HH:MM) depends on the process's time zone.
- * main.c turns the daemon's replies into a DbkCliStatus or DbkCliDay
+ * bus.c turns the daemon's replies into a DbkCliStatus or DbkCliDay
  * array; the unit tests build them by hand.
  */
 #pragma once
@@ -184,7 +184,7 @@ typedef struct {
 /*
  * Stores `value` of GetHistory key `key` into `day`. Returns 1, or 0 for a
  * key this CLI does not know or a value of an unexpected type (ignored).
- * breaks_by_kind is a dictionary, which DbkValue cannot hold: main.c fills
+ * breaks_by_kind is a dictionary, which DbkValue cannot hold: bus.c fills
  * it directly.
  */
 int dbk_cli_day_set(DbkCliDay *day, const char *key, const DbkValue *value);
