@@ -505,16 +505,42 @@ static void on_name_acquired(GDBusConnection *connection, const char *name, void
   sd_notify(0, "READY=1\nSTATUS=Watching sitting time");
 }
 
+/*
+ * The session bus closed under the daemon: the bus-daemon stopped or died.
+ * The name went with the connection and nobody took it over, so the files
+ * stay ours and dbk_daemon_run() saves the sitting time up to now, as on
+ * SIGTERM.
+ *
+ * The exit status is 1, a failure. At logout a systemd user manager stops
+ * deskbreak.service itself, with SIGTERM (exit 0); should the bus close
+ * while that stop is under way, the quit that signal asked for stands. A
+ * bus that dies while the session goes on is a failure: the unit's
+ * Restart=on-failure then starts deskbreakd again on the new bus.
+ */
+static void session_bus_gone(DbkDaemon *d) {
+  if (d->bus_gone)
+    return;
+  d->bus_gone = TRUE;
+  if (d->quitting)
+    return;
+  g_warning("The session bus went away; %squitting",
+            d->persist.owner ? "saving the sitting time and " : "");
+  d->exit_code = 1;
+  g_main_loop_quit(d->loop);
+}
+
 static void on_name_lost(GDBusConnection *connection, const char *name, void *data) {
   DbkDaemon *d = data;
+  if (!connection || g_dbus_connection_is_closed(connection)) {
+    /* Lost with the connection: no other deskbreakd has it. */
+    session_bus_gone(d);
+    return;
+  }
   if (d->name_owned) {
     g_message("Another deskbreakd took over %s; quitting", name);
     d->exit_code = 0;
     d->replaced = TRUE; /* the state files are the new one's now */
     d->persist.owner = FALSE;
-  } else if (!connection) {
-    g_warning("Lost the session bus connection");
-    d->exit_code = 1;
   } else {
     g_warning("Another deskbreakd already runs on this session bus as %s "
               "(deskbreakd --replace takes over)",
@@ -533,6 +559,7 @@ static gboolean on_reload_signal(void *data) {
 static gboolean on_quit_signal(void *data) {
   DbkDaemon *d = data;
   g_message("Quitting");
+  d->quitting = TRUE;
   g_main_loop_quit(d->loop);
   return G_SOURCE_CONTINUE;
 }
@@ -732,9 +759,7 @@ static gboolean init_buses(DbkDaemon *d, GError **error) {
 
 static void on_session_bus_closed(GDBusConnection *connection, gboolean remote_peer_vanished,
                                   GError *error, void *data) {
-  DbkDaemon *d = data;
-  g_message("The session bus went away; quitting");
-  g_main_loop_quit(d->loop);
+  session_bus_gone(data);
 }
 
 static gboolean init_timer(DbkDaemon *d, GError **error) {

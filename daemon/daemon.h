@@ -34,6 +34,8 @@ typedef struct {
   guint name_id;
   gboolean name_owned;
   gboolean replaced; /* another deskbreakd took the name over */
+  gboolean quitting; /* asked to by a signal */
+  gboolean bus_gone; /* the session bus closed under the daemon */
   gboolean tracking; /* the name is ours: state restored, input watched */
 
   DbkConfig *config;  /* the last good config */
