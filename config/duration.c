@@ -126,6 +126,22 @@ char *dbk_duration_format(uint64_t usec, char *buf, size_t size) {
   return buf;
 }
 
+char *dbk_duration_format_usec(uint64_t usec, char *buf, size_t size) {
+  uint64_t sub = usec % USEC_PER_SEC;
+  size_t len = 0;
+
+  if (size == 0 || sub == 0)
+    return dbk_duration_format(usec, buf, size);
+  buf[0] = '\0';
+  if (usec >= USEC_PER_SEC)
+    len = strlen(dbk_duration_format(usec - sub, buf, size));
+  if (sub % 1000 == 0)
+    snprintf(buf + len, size - len, "%" PRIu64 "ms", sub / 1000);
+  else
+    snprintf(buf + len, size - len, "%" PRIu64 "µs", sub);
+  return buf;
+}
+
 char *dbk_duration_format_human(uint64_t usec, char *buf, size_t size) {
   /* Round to the nearest of the smallest unit shown, so a countdown of
    * 5m59s reads "6m", not "5m". */

@@ -27,6 +27,14 @@ int dbk_duration_parse(const char *text, uint64_t *ret_usec);
 char *dbk_duration_format(uint64_t usec, char *buf, size_t size);
 
 /*
+ * Writes `usec` exactly, to the µs: as dbk_duration_format() does, then a
+ * sub-second remainder in whole ms or µs: "1µs", "500ms", "59s500ms",
+ * "168h1µs", "45s". For values no config file can hold, in a message that
+ * must name the value given. Returns `buf`.
+ */
+char *dbk_duration_format_usec(uint64_t usec, char *buf, size_t size);
+
+/*
  * Writes `usec` for a person reading it at a glance, rounded to the nearest
  * of the smallest unit shown, at most two units: "24m", "1h 5m", "45s", "2d 3h".
  * Returns `buf`.

@@ -21,7 +21,7 @@ static void return_out_of_range(GDBusMethodInvocation *invocation, const char *w
   if (value > DBK_DURATION_MAX)
     g_snprintf(v, sizeof(v), "%" G_GUINT64_FORMAT "µs", value);
   else
-    dbk_duration_format(value, v, sizeof(v));
+    dbk_duration_format_usec(value, v, sizeof(v)); /* the value given, to the µs */
   g_dbus_method_invocation_return_error(invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
                                         "%s of %s is out of range: allowed %s .. %s (0 = %s)", what,
                                         v, lo, hi, zero);

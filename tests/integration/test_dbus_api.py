@@ -205,6 +205,23 @@ class InvalidArgsTest(DeskbreakTestCase):
                 self.assertTrue(self.daemon.alive())
                 self.assert_unchanged()
 
+    def test_out_of_range_names_the_value_given(self):
+        # Exactly as given, to the µs: never rounded to whole seconds.
+        for method, usec, shown in (('Snooze', 1, '1µs'),
+                                    ('Snooze', 500000, '500ms'),
+                                    ('Snooze', 999999, '999999µs'),
+                                    ('Snooze', 59 * SEC + 500000, '59s500ms'),
+                                    ('Snooze', 59 * SEC + 999999, '59s999999µs'),
+                                    ('Snooze', 59 * SEC, '59s'),
+                                    ('Snooze', DAY + SEC, '24h0m1s'),
+                                    ('Snooze', U64_MAX, f'{U64_MAX}µs'),
+                                    ('Pause', 7 * DAY + 1, '168h1µs'),
+                                    ('Pause', 7 * DAY + 1000, '168h1ms')):
+            with self.subTest(method=method, usec=usec):
+                message = self.assertDBusError(ERROR_INVALID_ARGS, method, (usec,), '(t)')
+                self.assertIn(f'A {method.lower()} of {shown} is out of range', message)
+                self.assert_unchanged()
+
     def test_wrong_signature(self):
         # GDBus checks the signature before the daemon's code runs.
         with self.assertRaises(GLib.Error) as cm:

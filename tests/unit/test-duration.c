@@ -177,6 +177,43 @@ static void test_format_drops_sub_second(void **state) {
   check_format(1, "0");
 }
 
+static void check_format_usec(uint64_t usec, const char *want) {
+  char buf[DBK_DURATION_BUF];
+  memset(buf, 'x', sizeof buf);
+  const char *r = dbk_duration_format_usec(usec, buf, sizeof buf);
+  assert_ptr_equal(r, buf);
+  if (strcmp(buf, want) != 0)
+    fail_msg("format_usec(%" PRIu64 " us) = \"%s\", expected \"%s\"", usec, buf, want);
+}
+
+/* To the µs, for messages that name a value given over D-Bus. */
+static void test_format_usec(void **state) {
+  (void)state;
+  check_format_usec(0, "0");
+  check_format_usec(1, "1µs");
+  check_format_usec(999, "999µs");
+  check_format_usec(1000, "1ms");
+  check_format_usec(500000, "500ms");
+  check_format_usec(999999, "999999µs");
+  check_format_usec(45 * SEC, "45s");
+  check_format_usec(59 * SEC + 500000, "59s500ms");
+  check_format_usec(59 * SEC + 999999, "59s999999µs");
+  check_format_usec(HOUR + 5 * SEC + 1000, "1h0m5s1ms");
+  check_format_usec(7 * DAY + 1, "168h1µs");
+  check_format_usec(DBK_DURATION_MAX, "8784h");
+  check_format_usec(UINT64_MAX, "5124095576h1m49s551615µs");
+  /* A short buffer is truncated, never overrun. */
+  char small[8];
+  memset(small, 'x', sizeof small);
+  dbk_duration_format_usec(HOUR + 30 * MIN + 45 * SEC + 1, small, 6);
+  assert_int_equal(small[6], 'x');
+  assert_true(memchr(small, '\0', 6) != NULL);
+  memset(small, 'x', sizeof small);
+  dbk_duration_format_usec(123456, small, 4);
+  assert_int_equal(small[4], 'x');
+  assert_true(memchr(small, '\0', 4) != NULL);
+}
+
 static void test_format_round_trip(void **state) {
   (void)state;
   static const uint64_t values[] = {
@@ -285,6 +322,7 @@ int main(void) {
       cmocka_unit_test(test_parse_writes_only_on_success),
       cmocka_unit_test(test_format_exact),
       cmocka_unit_test(test_format_drops_sub_second),
+      cmocka_unit_test(test_format_usec),
       cmocka_unit_test(test_format_round_trip),
       cmocka_unit_test(test_format_fits_buffer),
       cmocka_unit_test(test_format_human),
