@@ -10,6 +10,10 @@
 
 #define HEADER "deskbreak-history 1"
 
+/* The days a line can hold: a four-digit year, the epoch's on. */
+#define FIRST_DATE 19700101u
+#define LAST_DATE 99991231u
+
 struct DbkHistory {
   GTimeZone *tz; /* NULL = local */
   GArray *days;  /* DbkDay, by date */
@@ -57,17 +61,27 @@ static gboolean unpack(guint32 date, GDate *ret) {
   return TRUE;
 }
 
-guint32 dbk_history_date_of(const DbkHistory *h, gint64 unix_usec) {
+static gboolean can_hold(guint32 date) {
+  return date >= FIRST_DATE && date <= LAST_DATE;
+}
+
+/* The local day of `unix_usec`, YYYYMMDD; 0 before the year 1 and
+ * G_MAXUINT32 after 9999, where GDateTime ends. */
+static guint32 local_date(const DbkHistory *h, gint64 unix_usec) {
   g_autoptr(GTimeZone) tz = zone(h);
   gint64 seconds = unix_usec / (gint64)G_USEC_PER_SEC;
   if (unix_usec < 0 && unix_usec % (gint64)G_USEC_PER_SEC)
     seconds--;
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(seconds);
-  if (!utc)
-    return pack(1970, 1, 1);
-  g_autoptr(GDateTime) local = g_date_time_to_timezone(utc, tz);
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_timezone(utc, tz) : NULL;
+  if (!local)
+    return seconds < 0 ? 0 : G_MAXUINT32;
   return pack(g_date_time_get_year(local), g_date_time_get_month(local),
               g_date_time_get_day_of_month(local));
+}
+
+guint32 dbk_history_date_of(const DbkHistory *h, gint64 unix_usec) {
+  return CLAMP(local_date(h, unix_usec), FIRST_DATE, LAST_DATE);
 }
 
 guint32 dbk_history_date_minus(guint32 date, unsigned days) {
@@ -89,9 +103,16 @@ static gint64 next_day_start(const DbkHistory *h, guint32 date) {
   g_autoptr(GTimeZone) tz = zone(h);
   g_autoptr(GDateTime) start =
       g_date_time_new(tz, g_date_get_year(&d), g_date_get_month(&d), g_date_get_day(&d), 0, 0, 0);
+  if (start)
+    return g_date_time_to_unix(start) * (gint64)G_USEC_PER_SEC;
+  /* The day after 9999-12-31 is past GDateTime's end: 24 h after the
+   * start of `date`. */
+  g_date_subtract_days(&d, 1);
+  start =
+      g_date_time_new(tz, g_date_get_year(&d), g_date_get_month(&d), g_date_get_day(&d), 0, 0, 0);
   if (!start)
     return G_MAXINT64;
-  return g_date_time_to_unix(start) * (gint64)G_USEC_PER_SEC;
+  return (g_date_time_to_unix(start) + 24 * 3600) * (gint64)G_USEC_PER_SEC;
 }
 
 /* Binary search: the index of `date`, or where it would go. */
@@ -134,12 +155,16 @@ static DbkDay *day_of_date(DbkHistory *h, guint32 date) {
   return &g_array_index(h->days, DbkDay, i);
 }
 
+/* The record of the day `when` falls on; NULL when no line can hold it. */
 static DbkDay *day_at(DbkHistory *h, gint64 when) {
-  return day_of_date(h, dbk_history_date_of(h, when));
+  guint32 date = local_date(h, when);
+  return can_hold(date) ? day_of_date(h, date) : NULL;
 }
 
-void dbk_history_count(DbkHistory *h, gint64 when, DbkCounter counter) {
+gboolean dbk_history_count(DbkHistory *h, gint64 when, DbkCounter counter) {
   DbkDay *day = day_at(h, when);
+  if (!day)
+    return FALSE;
   switch (counter) {
   case DBK_COUNT_REMINDER:
     day->reminders++;
@@ -151,29 +176,47 @@ void dbk_history_count(DbkHistory *h, gint64 when, DbkCounter counter) {
     day->skips++;
     break;
   }
+  return TRUE;
 }
 
-void dbk_history_count_break(DbkHistory *h, gint64 when, DbkBreakKind how) {
-  if ((unsigned)how < DBK_BREAK_KINDS)
-    day_at(h, when)->breaks[how]++;
+gboolean dbk_history_count_break(DbkHistory *h, gint64 when, DbkBreakKind how) {
+  if ((unsigned)how >= DBK_BREAK_KINDS)
+    return TRUE;
+  DbkDay *day = day_at(h, when);
+  if (!day)
+    return FALSE;
+  day->breaks[how]++;
+  return TRUE;
 }
 
-void dbk_history_add_sitting(DbkHistory *h, gint64 from, DbkUsec length, DbkUsec session_length) {
+gboolean dbk_history_add_sitting(DbkHistory *h, gint64 from, DbkUsec length,
+                                 DbkUsec session_length) {
+  gboolean all = TRUE;
   gint64 pos = from;
   DbkUsec left = length;
   do {
-    guint32 date = dbk_history_date_of(h, pos);
+    guint32 date = local_date(h, pos);
     gint64 next = next_day_start(h, date);
     DbkUsec piece = left;
-    if (next > pos && (DbkUsec)(next - pos) < left)
-      piece = (DbkUsec)(next - pos);
+    /* In unsigned arithmetic: from a time before 1970 to G_MAXINT64 is
+     * more than a gint64 holds. */
+    if (next > pos && (DbkUsec)next - (DbkUsec)pos < left)
+      piece = (DbkUsec)next - (DbkUsec)pos;
     left -= piece;
-    DbkDay *day = day_of_date(h, date);
-    day->sitting += piece;
-    DbkUsec session_then = session_length > left ? session_length - left : 0;
-    day->longest = MAX(day->longest, session_then);
-    pos = piece > (DbkUsec)(G_MAXINT64 - pos) ? G_MAXINT64 : pos + (gint64)piece;
+    if (can_hold(date)) {
+      DbkDay *day = day_of_date(h, date);
+      day->sitting += piece;
+      DbkUsec session_then = session_length > left ? session_length - left : 0;
+      day->longest = MAX(day->longest, session_then);
+    } else {
+      all = FALSE;
+    }
+    if (piece > (DbkUsec)(G_MAXINT64 - MAX(pos, 0)))
+      pos = G_MAXINT64;
+    else
+      pos += (gint64)piece;
   } while (left > 0);
+  return all;
 }
 
 const DbkStamp *dbk_history_credited(const DbkHistory *h) {
@@ -241,7 +284,7 @@ static gboolean parse_date(const char *text, guint32 *ret) {
     return FALSE;
   GDate d;
   *ret = pack((int)year, (int)month, (int)day);
-  return year >= 1970 && unpack(*ret, &d);
+  return can_hold(*ret) && unpack(*ret, &d);
 }
 
 /* Where in a day line each key goes; every one must be there once. */
@@ -309,19 +352,29 @@ static gboolean parse_day(const char *line, DbkDay *ret, char **why) {
   return TRUE;
 }
 
+/* The same, or its negative. */
+static gboolean parse_signed(const char *text, gint64 *ret) {
+  gboolean minus = *text == '-';
+  guint64 value;
+  if (!parse_number(text + minus, G_MAXINT64, &value))
+    return FALSE;
+  *ret = minus ? -(gint64)value : (gint64)value;
+  return TRUE;
+}
+
 static gboolean parse_credited(const char *line, DbkStamp *ret) {
   g_auto(GStrv) words = g_strsplit(line, " ", -1);
-  guint64 boottime, realtime;
+  guint64 boottime;
+  gint64 realtime; /* before 1970 with the clock set so */
   if (g_strv_length(words) != 4 || strlen(words[1]) != 32 ||
-      !parse_number(words[2], G_MAXINT64, &boottime) ||
-      !parse_number(words[3], G_MAXINT64, &realtime))
+      !parse_number(words[2], G_MAXINT64, &boottime) || !parse_signed(words[3], &realtime))
     return FALSE;
   for (const char *c = words[1]; *c; c++)
     if (!g_ascii_isxdigit(*c))
       return FALSE;
   g_strlcpy(ret->boot_id, words[1], sizeof(ret->boot_id));
   ret->boottime = boottime;
-  ret->realtime = (gint64)realtime;
+  ret->realtime = realtime;
   return TRUE;
 }
 

@@ -52,7 +52,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DbkHistory, dbk_history_free)
 /* $XDG_STATE_HOME/deskbreak/history. */
 char *dbk_history_path(void);
 
-/* The local day `unix_usec` falls on, as YYYYMMDD. */
+/* The local day `unix_usec` falls on, as YYYYMMDD, kept within the days
+ * the file can hold: 1970-01-01 to 9999-12-31. */
 guint32 dbk_history_date_of(const DbkHistory *history, gint64 unix_usec);
 /* The day `days` before `date` (YYYYMMDD). */
 guint32 dbk_history_date_minus(guint32 date, unsigned days);
@@ -62,16 +63,22 @@ const DbkDay *dbk_history_get(const DbkHistory *history, guint32 date);
 /* The records, oldest first. */
 const DbkDay *dbk_history_days(const DbkHistory *history, guint *n_days);
 
-void dbk_history_count(DbkHistory *history, gint64 when, DbkCounter counter);
-void dbk_history_count_break(DbkHistory *history, gint64 when, DbkBreakKind how);
+/*
+ * What happens on a local day before 1970 or after 9999 (a clock set
+ * wrong) is not counted: the file has no line for such a day. The
+ * counting functions then return FALSE.
+ */
+gboolean dbk_history_count(DbkHistory *history, gint64 when, DbkCounter counter);
+gboolean dbk_history_count_break(DbkHistory *history, gint64 when, DbkBreakKind how);
 /*
  * Counts `length` of sitting that began at `from` (unix µs), split at
  * each local midnight it crosses. `session_length` is how long the
  * session had lasted at the end of it: each day it touches keeps the
- * longest session seen on it.
+ * longest session seen on it. FALSE when some of it fell on days that
+ * cannot be counted.
  */
-void dbk_history_add_sitting(DbkHistory *history, gint64 from, DbkUsec length,
-                             DbkUsec session_length);
+gboolean dbk_history_add_sitting(DbkHistory *history, gint64 from, DbkUsec length,
+                                 DbkUsec session_length);
 
 const DbkStamp *dbk_history_credited(const DbkHistory *history);
 void dbk_history_set_credited(DbkHistory *history, const DbkStamp *stamp);

@@ -59,10 +59,23 @@ DbkDay dbk_persist_today_counts(const DbkPersist *p) {
   return today ? *today : (DbkDay){0};
 }
 
+/* The history has no line for a day before 1970 or after 9999: what
+ * happens while the clock says so is left out, warned of once until the
+ * clock is right again. */
+static void note_counted(DbkPersist *p, gboolean counted) {
+  if (!counted && !p->clock_out_of_range)
+    g_warning("The clock is set before 1970 or after 9999, days the history cannot hold: "
+              "not counting until it is set right, and saying so only once");
+  else if (counted && p->clock_out_of_range)
+    g_message("The clock is right again: counting in the history again");
+  p->clock_out_of_range = !counted;
+}
+
 void dbk_persist_credit_span(DbkPersist *p, DbkUsec start, DbkUsec end) {
   DbkUsec from = MAX(p->credited, start);
   if (end > from)
-    dbk_history_add_sitting(p->history, dbk_to_unix(from), end - from, end - start);
+    note_counted(p, dbk_history_add_sitting(p->history, dbk_to_unix(from), end - from,
+                                            end - start));
   p->credited = MAX(p->credited, end);
 }
 
@@ -78,12 +91,12 @@ void dbk_persist_credit(DbkPersist *p, const DbkEngine *e, DbkUsec idle_threshol
 }
 
 void dbk_persist_count(DbkPersist *p, DbkCounter counter) {
-  dbk_history_count(p->history, dbk_to_unix(dbk_now()), counter);
+  note_counted(p, dbk_history_count(p->history, dbk_to_unix(dbk_now()), counter));
   p->history_changed = TRUE;
 }
 
 void dbk_persist_count_break(DbkPersist *p, DbkUsec when, DbkBreakKind how) {
-  dbk_history_count_break(p->history, dbk_to_unix(when), how);
+  note_counted(p, dbk_history_count_break(p->history, dbk_to_unix(when), how));
   p->history_changed = TRUE;
 }
 

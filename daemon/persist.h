@@ -66,6 +66,7 @@ typedef struct {
   gboolean history_changed; /* a count changed since the last write */
   guint32 history_date;     /* the local day it was written on */
   gboolean state_unsaved, history_unsaved; /* the last write failed: warned once */
+  gboolean clock_out_of_range; /* the last count fell on a day the history cannot hold */
 } DbkPersist;
 
 void dbk_persist_init(DbkPersist *p);

@@ -76,6 +76,19 @@ static guint64 read_number(Reader *r, const char *group, const char *key, guint6
   return value;
 }
 
+/* The same, or its negative. */
+static gint64 read_signed(Reader *r, const char *group, const char *key) {
+  if (r->why || !g_key_file_has_key(r->file, group, key, NULL))
+    return 0;
+  g_autofree char *text = g_key_file_get_value(r->file, group, key, NULL);
+  gint64 value = 0;
+  const char *digits = text && *text == '-' ? text + 1 : text;
+  if (!digits || !g_ascii_isdigit(*digits) ||
+      !g_ascii_string_to_signed(text, 10, -G_MAXINT64, G_MAXINT64, &value, NULL))
+    r->why = g_strdup_printf("[%s] %s is not a number", group, key);
+  return value;
+}
+
 static gboolean read_bool(Reader *r, const char *group, const char *key) {
   if (r->why || !g_key_file_has_key(r->file, group, key, NULL))
     return FALSE;
@@ -147,7 +160,8 @@ static gboolean parse(const char *data, gsize len, DbkSavedState *ret, char **wh
   if (!r.why && boot_id && *boot_id && !valid_boot_id(boot_id))
     r.why = g_strdup("[saved] boot-id is not a boot id");
   ret->saved.boottime = read_number(&r, GROUP_SAVED, "boottime", G_MAXINT64);
-  ret->saved.realtime = (gint64)read_number(&r, GROUP_SAVED, "realtime", G_MAXINT64);
+  /* Before 1970 with the clock set so. */
+  ret->saved.realtime = read_signed(&r, GROUP_SAVED, "realtime");
   if (r.why) {
     *why = r.why;
     return FALSE;

@@ -343,6 +343,83 @@ static void test_file_moved_aside_keeps_good_days(void **state) {
   g_rmdir(dir);
 }
 
+/* Whatever it holds, the text it writes reads back the same. */
+static void assert_reads_back(DbkHistory *h) {
+  gsize len;
+  g_autofree char *text = dbk_history_to_text(h, &len);
+  g_autoptr(DbkHistory) back = dbk_history_new(NULL);
+  g_autofree char *why = NULL;
+  if (!dbk_history_parse(back, text, len, &why))
+    fail_msg("its own text does not read back (%s):\n%s", why, text);
+  assert_same(h, back);
+  assert_int_equal(dbk_history_credited(back)->realtime, dbk_history_credited(h)->realtime);
+}
+
+static guint n_days(DbkHistory *h) {
+  guint n;
+  dbk_history_days(h, &n);
+  return n;
+}
+
+/* A clock set before 1970: nothing is filed under a day the file cannot
+ * hold, and the stamp of that moment reads back. */
+static void test_clock_before_1970(void **state) {
+  (void)state;
+  g_autoptr(GTimeZone) utc = zone("UTC");
+  g_autoptr(GTimeZone) west = zone("<-08>8");
+  g_autoptr(DbkHistory) h = dbk_history_new(west);
+  /* 1970-01-01 00:00 UTC is 1969-12-31 16:00 here. */
+  dbk_history_count(h, 0, DBK_COUNT_REMINDER);
+  dbk_history_count_break(h, -1, DBK_BREAK_COMMAND);
+  dbk_history_add_sitting(h, -30 * 24 * HOUR, HOUR, HOUR);
+  dbk_history_count(h, G_MININT64, DBK_COUNT_SNOOZE);
+  dbk_history_add_sitting(h, G_MININT64, HOUR, HOUR);
+  assert_int_equal(n_days(h), 0);
+  assert_int_equal(dbk_history_date_of(h, 0), 19700101);
+  assert_int_equal(dbk_history_date_of(h, G_MININT64), 19700101);
+  DbkStamp stamp = {.boot_id = "0123456789abcdef0123456789abcdef", .boottime = 5,
+                    .realtime = -3 * HOUR};
+  dbk_history_set_credited(h, &stamp);
+  assert_reads_back(h);
+
+  /* A session from before midnight into 1970 counts from 1970 on. */
+  g_autoptr(DbkHistory) u = dbk_history_new(utc);
+  dbk_history_add_sitting(u, -HOUR, 3 * HOUR, 3 * HOUR);
+  assert_int_equal(n_days(u), 1);
+  assert_int_equal(day(u, 19700101)->sitting, 2 * HOUR);
+  assert_reads_back(u);
+}
+
+/* Near the year 10000: the last day the file can hold is kept, nothing
+ * after it is filed anywhere (not under 1970-01-01). */
+static void test_clock_near_year_10000(void **state) {
+  (void)state;
+  g_autoptr(GTimeZone) utc = zone("UTC");
+  g_autoptr(GTimeZone) east = zone("<+14>-14");
+  gint64 end = 253402300800 * SEC; /* 10000-01-01 00:00 UTC */
+  g_autoptr(DbkHistory) h = dbk_history_new(utc);
+  dbk_history_add_sitting(h, end - HOUR, 3 * HOUR, 3 * HOUR);
+  dbk_history_count(h, end, DBK_COUNT_REMINDER);
+  dbk_history_count(h, G_MAXINT64, DBK_COUNT_SKIP);
+  dbk_history_count_break(h, end + 400 * 24 * HOUR, DBK_BREAK_LOCK);
+  dbk_history_add_sitting(h, G_MAXINT64 - HOUR, HOUR, HOUR);
+  assert_int_equal(n_days(h), 1);
+  assert_int_equal(day(h, 99991231)->sitting, HOUR);
+  assert_null(dbk_history_get(h, 19700101));
+  assert_int_equal(dbk_history_date_of(h, end), 99991231);
+  assert_int_equal(dbk_history_date_of(h, G_MAXINT64), 99991231);
+  assert_reads_back(h);
+
+  /* 9999-12-31 12:00 UTC is already the year 10000 at +14. */
+  g_autoptr(DbkHistory) e = dbk_history_new(east);
+  dbk_history_count(e, end - 12 * HOUR, DBK_COUNT_REMINDER);
+  dbk_history_count(e, end - 15 * HOUR, DBK_COUNT_SNOOZE);
+  assert_int_equal(n_days(e), 1);
+  assert_int_equal(day(e, 99991231)->snoozes, 1);
+  assert_int_equal(day(e, 99991231)->reminders, 0);
+  assert_reads_back(e);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_session_across_midnight),
@@ -357,6 +434,8 @@ int main(void) {
       cmocka_unit_test(test_prune),
       cmocka_unit_test(test_prune_after_a_clock_jump),
       cmocka_unit_test(test_file_moved_aside_keeps_good_days),
+      cmocka_unit_test(test_clock_before_1970),
+      cmocka_unit_test(test_clock_near_year_10000),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -284,6 +284,21 @@ static void test_directory_in_the_way(void **state) {
   expect_moved_aside("a directory");
 }
 
+/* A stamp taken with the clock set before 1970 reads back. */
+static void test_round_trip_before_1970(void **state) {
+  (void)state;
+  DbkSavedState saved = full_state();
+  saved.saved.realtime = -86400 * (gint64)G_USEC_PER_SEC - 1;
+  assert_true(dbk_saved_state_save(path, &saved, NULL));
+  g_auto(DbkSavedState) loaded;
+  g_autofree char *warning = NULL;
+  assert_true(dbk_saved_state_load(path, &loaded, &warning));
+  if (warning)
+    fail_msg("%s", warning);
+  assert_int_equal(loaded.saved.realtime, saved.saved.realtime);
+  assert_int_equal(broken_files(), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
@@ -299,6 +314,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_gap, setup, teardown),
       cmocka_unit_test_setup_teardown(test_tidy, setup, teardown),
       cmocka_unit_test_setup_teardown(test_directory_in_the_way, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_round_trip_before_1970, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
