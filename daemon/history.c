@@ -313,8 +313,10 @@ static int field_of(const char *key) {
 static gboolean parse_day(const char *line, DbkDay *ret, char **why) {
   g_auto(GStrv) words = g_strsplit(line, " ", -1);
   *ret = (DbkDay){0};
+  /* What is wrong, and never a word of the line: the file may be
+   * anybody's. */
   if (!parse_date(words[0], &ret->date)) {
-    *why = g_strdup_printf("“%s” is not a date", words[0]);
+    *why = g_strdup("its first word is not a date");
     return FALSE;
   }
   guint64 values[F_COUNT];
@@ -322,7 +324,7 @@ static gboolean parse_day(const char *line, DbkDay *ret, char **why) {
   for (guint i = 1; words[i]; i++) {
     char *eq = strchr(words[i], '=');
     if (!eq) {
-      *why = g_strdup_printf("“%s” is not KEY=VALUE", words[i]);
+      *why = g_strdup_printf("word %u is not KEY=VALUE", i + 1);
       return FALSE;
     }
     *eq = '\0';
@@ -330,15 +332,19 @@ static gboolean parse_day(const char *line, DbkDay *ret, char **why) {
     if (field < 0)
       continue; /* from a newer deskbreak: not ours to judge */
     guint64 max = field <= F_LONGEST ? G_MAXINT64 : G_MAXUINT32;
-    if (seen[field] || !parse_number(eq + 1, max, &values[field])) {
-      *why = g_strdup_printf("%s=%s is not a count", words[i], eq + 1);
+    if (seen[field]) {
+      *why = g_strdup_printf("%s is there twice", field_name(field));
+      return FALSE;
+    }
+    if (!parse_number(eq + 1, max, &values[field])) {
+      *why = g_strdup_printf("%s is not a count", field_name(field));
       return FALSE;
     }
     seen[field] = TRUE;
   }
   for (int f = 0; f < F_COUNT; f++) {
     if (!seen[f]) {
-      *why = g_strdup_printf("the day %s has no %s", words[0], field_name(f));
+      *why = g_strdup_printf("the day has no %s", field_name(f));
       return FALSE;
     }
   }
@@ -470,7 +476,7 @@ gboolean dbk_history_load(DbkHistory *h, const char *path, char **ret_warning) {
   gsize len = 0;
   g_autoptr(GError) error = NULL;
   g_autofree char *why = NULL;
-  if (g_file_get_contents(path, &data, &len, &error)) {
+  if (dbk_state_file_read(path, &data, &len, &error)) {
     if (dbk_history_parse(h, data, len, &why))
       return TRUE;
   } else if (g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {

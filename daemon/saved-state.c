@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define GROUP_ROTATION "rotation"
@@ -71,8 +72,8 @@ static guint64 read_number(Reader *r, const char *group, const char *key, guint6
   guint64 value = 0;
   if (!text || !g_ascii_isdigit(*text) ||
       !g_ascii_string_to_unsigned(text, 10, 0, max, &value, &error))
-    r->why = g_strdup_printf("[%s] %s=%s is not a number from 0 to %" G_GUINT64_FORMAT, group, key,
-                             text ? text : "", max);
+    r->why = g_strdup_printf("[%s] %s is not a number from 0 to %" G_GUINT64_FORMAT, group, key,
+                             max);
   return value;
 }
 
@@ -139,8 +140,10 @@ static gboolean parse(const char *data, gsize len, DbkSavedState *ret, char **wh
     *why = g_strdup("not text");
     return FALSE;
   }
+  /* GKeyFile's message quotes the line: not a word of what the file holds
+   * goes to the journal. */
   if (!g_key_file_load_from_data(file, data, len, G_KEY_FILE_NONE, &error)) {
-    *why = g_strdup(error->message);
+    *why = g_strdup("not a key file");
     return FALSE;
   }
   /* Every write ends with this key: without it the file is cut short. */
@@ -167,6 +170,68 @@ static gboolean parse(const char *data, gsize len, DbkSavedState *ret, char **wh
     return FALSE;
   }
   g_strlcpy(ret->saved.boot_id, boot_id ? boot_id : "", sizeof(ret->saved.boot_id));
+  return TRUE;
+}
+
+/* Larger than any file deskbreakd writes by far. */
+#define STATE_FILE_MAX (16 * 1024 * 1024)
+
+static gboolean read_fail(GError **error, int errsv, const char *what) {
+  g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errsv), "%s: %s", what,
+              g_strerror(errsv));
+  return FALSE;
+}
+
+gboolean dbk_state_file_read(const char *path, char **ret_data, gsize *ret_len, GError **error) {
+  /* Not through a symbolic link, and without waiting for a FIFO's writer. */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) {
+    int errsv = errno;
+    GStatBuf st;
+    if (errsv == ELOOP && g_lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+      g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "it is a symbolic link");
+      return FALSE;
+    }
+    return read_fail(error, errsv, "cannot open it");
+  }
+  struct stat st;
+  if (fstat(fd, &st) < 0) {
+    int errsv = errno;
+    close(fd);
+    return read_fail(error, errsv, "cannot read it");
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    g_set_error(error, G_FILE_ERROR, S_ISDIR(st.st_mode) ? G_FILE_ERROR_ISDIR : G_FILE_ERROR_FAILED,
+                "%s", S_ISDIR(st.st_mode) ? "it is a directory" : "it is not a regular file");
+    return FALSE;
+  }
+  GByteArray *buf = g_byte_array_new();
+  for (;;) {
+    guint8 chunk[8192];
+    ssize_t n = read(fd, chunk, sizeof(chunk));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      int errsv = errno;
+      close(fd);
+      g_byte_array_unref(buf);
+      return read_fail(error, errsv, "cannot read it");
+    }
+    if (n == 0)
+      break;
+    if (buf->len + (gsize)n > STATE_FILE_MAX) {
+      close(fd);
+      g_byte_array_unref(buf);
+      g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "it is larger than any of ours");
+      return FALSE;
+    }
+    g_byte_array_append(buf, chunk, (guint)n);
+  }
+  close(fd);
+  *ret_len = buf->len;
+  g_byte_array_append(buf, (const guint8 *)"", 1); /* a NUL after the data, as GLib's */
+  *ret_data = (char *)g_byte_array_free(buf, FALSE);
   return TRUE;
 }
 
@@ -298,7 +363,7 @@ gboolean dbk_saved_state_load(const char *path, DbkSavedState *ret, char **ret_w
   gsize len = 0;
   g_autoptr(GError) error = NULL;
   g_autofree char *why = NULL;
-  if (g_file_get_contents(path, &data, &len, &error)) {
+  if (dbk_state_file_read(path, &data, &len, &error)) {
     if (parse(data, len, ret, &why))
       return TRUE;
     dbk_saved_state_clear(ret);

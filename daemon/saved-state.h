@@ -62,6 +62,14 @@ gboolean dbk_stamp_gap(const DbkStamp *then, const DbkStamp *now, DbkUsec *ret_g
 
 /* ---- for every file in the state directory ---- */
 
+/*
+ * Reads `path` whole, as g_file_get_contents() does, if it is a regular
+ * file: not through a symbolic link (a write would replace the link, not
+ * the file it points to), and without waiting for a FIFO's writer.
+ * Otherwise FALSE, with `error` saying what is wrong without a word of
+ * the content (G_FILE_ERROR_NOENT when there is no file).
+ */
+gboolean dbk_state_file_read(const char *path, char **ret_data, gsize *ret_len, GError **error);
 /* Renames a broken `path` to PATH.broken-STAMP; `ret_warning` says what
  * was wrong (`why`) and where it went, or why it could not be moved
  * (then FALSE). */

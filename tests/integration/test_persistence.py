@@ -887,6 +887,14 @@ def setpriv_works():
 
 CORRUPT_CONFIG = config_text(interval='1h', natural_break='1m', source='none')
 
+# Files none of deskbreak's own, at the end of a link where its files
+# should be: never quoted, never written. Each starts as its file would.
+SECRET = 'SECRET-7f3a'
+SECRET_TEXTS = {
+    'state': f'[rotation]\n{SECRET} someone else\'s file\n',
+    'history': f'{HISTORY_HEADER}\n{SECRET} someone else\'s file\n',
+}
+
 
 class CorruptFilesTest(PersistenceCase):
     """A broken state or history file is moved aside with a warning that
@@ -927,8 +935,33 @@ class CorruptFilesTest(PersistenceCase):
                 f.write('x')
         elif how == 'unreadable':
             os.chmod(path, 0)
+        elif how == 'symlink':
+            os.unlink(path)
+            os.symlink(self.secret_file(path), path)
+        elif how == 'fifo':
+            os.unlink(path)
+            os.mkfifo(path, 0o600)
         else:
             raise AssertionError(how)
+
+    def secret_file(self, path):
+        """A file that is none of deskbreak's business, outside its
+        directory, for a link at `path` to point to."""
+        name = os.path.basename(path)
+        target = os.path.join(self.tmp, 'elsewhere-' + name)
+        if not os.path.exists(target):
+            with open(target, 'w') as f:
+                f.write(SECRET_TEXTS[name])
+        return target
+
+    def check_secret_untouched(self):
+        for name, text in SECRET_TEXTS.items():
+            target = os.path.join(self.tmp, 'elsewhere-' + name)
+            if os.path.exists(target):
+                with open(target) as f:
+                    self.assertEqual(f.read(), text, f'{target} was written')
+        for proc in self.procs:
+            self.assertNotIn(SECRET, proc.output(), f'{proc.name} quoted a file it does not own')
 
     def prefix_for(self, how):
         if how == 'unreadable' and os.geteuid() == 0:
@@ -972,6 +1005,30 @@ class CorruptFilesTest(PersistenceCase):
         # A broken history loses today's line (the only one); a broken
         # state leaves the history alone.
         self.check_works(1 if which == 'state' else 0)
+        if how == 'symlink':
+            self.assertFalse(os.path.islink(path))
+            self.check_secret_untouched()
+
+    def test_symlinks_placed_while_running_are_replaced(self):
+        # Writes replace a link at either path, never the file it points to.
+        self.start_notify_mock()
+        self.start(CORRUPT_CONFIG)
+        self.call('Snooze', (0,), '(t)', '(x)')
+        for path in (self.state_path, self.history_path):
+            os.unlink(path)
+            os.symlink(self.secret_file(path), path)
+        self.call('Snooze', (0,), '(t)', '(x)')
+        for path in (self.state_path, self.history_path):
+            self.assertFalse(os.path.islink(path), f'{path} is still a link')
+        self.check_secret_untouched()
+        self.assertEqual(self.today_line()['snoozes'], 2)
+        self.assertGreater(self.read_state().get_uint64('reminders', 'snooze-left'), 0)
+        for path in (self.state_path, self.history_path):
+            os.unlink(path)
+            os.symlink(self.secret_file(path), path)
+        self.kill(signal.SIGTERM)
+        self.check_secret_untouched()
+        self.assertEqual(self.today_line()['snoozes'], 2)
 
     def test_history_bad_line_among_good_ones(self):
         self.start_notify_mock()
@@ -1091,7 +1148,8 @@ class CorruptFilesTest(PersistenceCase):
 
 def _add_broken_cases():
     for which in ('state', 'history'):
-        for how in ('truncated', 'garbage', 'empty', 'directory', 'unreadable'):
+        for how in ('truncated', 'garbage', 'empty', 'directory', 'unreadable', 'symlink',
+                    'fifo'):
             def test(self, which=which, how=how):
                 self.broken_case(which, how)
             test.__name__ = f'test_{which}_{how}'

@@ -13,6 +13,8 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "history.h"
 
@@ -420,6 +422,75 @@ static void test_clock_near_year_10000(void **state) {
   assert_reads_back(e);
 }
 
+/* Why a text is broken is said without quoting a byte of it. */
+static void test_why_quotes_nothing(void **state) {
+  (void)state;
+  static const char *const texts[] = {
+      "deskbreak-history 1\nSECRET-7f3a sitting=1\n",
+      "deskbreak-history 1\n2026-11-20 SECRET-7f3a\n",
+      "deskbreak-history 1\n2026-11-20 sitting=SECRET-7f3a\n",
+      "deskbreak-history 1\n2026-11-20 sitting=1 SECRET-7f3a=1\n",
+      "deskbreak-history 1\ncredited SECRET-7f3a 1 2\n",
+      "SECRET-7f3a\n",
+      "deskbreak-history SECRET-7f3a\n",
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(texts); i++) {
+    g_autoptr(DbkHistory) h = dbk_history_new(NULL);
+    g_autofree char *why = NULL;
+    assert_false(dbk_history_parse(h, texts[i], strlen(texts[i]), &why));
+    if (strstr(why, "SECRET"))
+      fail_msg("the reason quotes the file: %s", why);
+  }
+}
+
+/* A symbolic link or a FIFO at the history's path is neither followed nor
+ * read; a save replaces a link, never the file it points to. */
+static void test_not_a_regular_file(void **state) {
+  (void)state;
+  g_autofree char *dir = g_dir_make_tmp("deskbreak-history-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "history", NULL);
+  g_autofree char *target = g_build_filename(dir, "elsewhere", NULL);
+  static const char secret[] = "SECRET-7f3a someone else's file\n";
+  assert_true(g_file_set_contents(target, secret, -1, NULL));
+  assert_int_equal(symlink(target, path), 0);
+  g_autoptr(DbkHistory) h = dbk_history_new(NULL);
+  g_autofree char *warning = NULL;
+  assert_true(dbk_history_load(h, path, &warning));
+  assert_non_null(warning);
+  if (strstr(warning, "SECRET") || !strstr(warning, "symbolic link") || !strstr(warning, "moved"))
+    fail_msg("%s", warning);
+  assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+
+  assert_int_equal(symlink(target, path), 0);
+  dbk_history_count(h, 0, DBK_COUNT_SKIP);
+  assert_true(dbk_history_save(h, path, NULL));
+  g_autofree char *data = NULL;
+  assert_true(g_file_get_contents(target, &data, NULL, NULL));
+  assert_string_equal(data, secret);
+  GStatBuf st;
+  assert_int_equal(g_lstat(path, &st), 0);
+  assert_true(S_ISREG(st.st_mode));
+
+  /* A FIFO: the load does not wait for a writer. */
+  g_unlink(path);
+  assert_int_equal(mkfifo(path, 0600), 0);
+  g_clear_pointer(&warning, g_free);
+  assert_true(dbk_history_load(h, path, &warning));
+  assert_non_null(warning);
+  if (!strstr(warning, "not a regular file"))
+    fail_msg("%s", warning);
+  assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+
+  GDir *d = g_dir_open(dir, 0, NULL);
+  const char *name;
+  while ((name = g_dir_read_name(d))) {
+    g_autofree char *child = g_build_filename(dir, name, NULL);
+    g_unlink(child);
+  }
+  g_dir_close(d);
+  g_rmdir(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_session_across_midnight),
@@ -436,6 +507,8 @@ int main(void) {
       cmocka_unit_test(test_file_moved_aside_keeps_good_days),
       cmocka_unit_test(test_clock_before_1970),
       cmocka_unit_test(test_clock_near_year_10000),
+      cmocka_unit_test(test_why_quotes_nothing),
+      cmocka_unit_test(test_not_a_regular_file),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,8 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "saved-state.h"
 
@@ -299,6 +301,110 @@ static void test_round_trip_before_1970(void **state) {
   assert_int_equal(broken_files(), 0);
 }
 
+#define SECRET "SECRET-7f3a"
+
+/* What is wrong is said without a byte of what the file holds. */
+static void test_warning_quotes_nothing(void **state) {
+  (void)state;
+  static const char *const texts[] = {
+      SECRET " is not a key file\n",
+      "[rotation]\nposition=" SECRET "\n[saved]\nboottime=1\ncomplete=true\n",
+      "[saved]\nboottime=" SECRET "\ncomplete=true\n",
+      "[" SECRET "\n",
+      "[session]\nin-session=" SECRET "\n[saved]\nboottime=1\ncomplete=true\n",
+      "[rotation]\nlast=" SECRET "\n[saved]\nboottime=1\ncomplete=true\n",
+      "[saved]\nboot-id=" SECRET "\ncomplete=true\n",
+      "[saved]\ncomplete=" SECRET "\n",
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(texts); i++) {
+    g_unlink(path);
+    write_state(texts[i]);
+    g_auto(DbkSavedState) loaded;
+    g_autofree char *warning = NULL;
+    assert_true(dbk_saved_state_load(path, &loaded, &warning));
+    assert_non_null(warning);
+    if (strstr(warning, "SECRET"))
+      fail_msg("the warning quotes the file: %s", warning);
+  }
+}
+
+static char *write_target(const char *text) {
+  char *target = g_build_filename(dir, "elsewhere", NULL);
+  assert_true(g_file_set_contents(target, text, -1, NULL));
+  return target;
+}
+
+static void assert_file_is(const char *file, const char *text) {
+  g_autofree char *data = NULL;
+  assert_true(g_file_get_contents(file, &data, NULL, NULL));
+  assert_string_equal(data, text);
+}
+
+/* A symbolic link at the state path: not followed, its target neither read
+ * nor quoted; the link is moved aside. */
+static void test_symlink_moved_aside(void **state) {
+  (void)state;
+  static const char secret[] = SECRET " someone else's file\n";
+  g_autofree char *target = write_target(secret);
+  g_autofree char *parent = g_path_get_dirname(path);
+  g_mkdir_with_parents(parent, 0700);
+  assert_int_equal(symlink(target, path), 0);
+  g_auto(DbkSavedState) loaded;
+  g_autofree char *warning = NULL;
+  assert_true(dbk_saved_state_load(path, &loaded, &warning));
+  assert_non_null(warning);
+  if (strstr(warning, "SECRET") || !strstr(warning, "symbolic link"))
+    fail_msg("%s", warning);
+  assert_int_equal(broken_files(), 1);
+  assert_file_is(target, secret);
+
+  /* Even a link to a good state file is not taken. */
+  g_unlink(target);
+  DbkSavedState saved = full_state();
+  assert_true(dbk_saved_state_save(target, &saved, NULL));
+  assert_int_equal(symlink(target, path), 0);
+  dbk_saved_state_clear(&loaded);
+  g_clear_pointer(&warning, g_free);
+  assert_true(dbk_saved_state_load(path, &loaded, &warning));
+  assert_non_null(warning);
+  assert_int_equal(loaded.rotation_pos, 0);
+}
+
+/* Writes replace a link at the state path, never the file it points to. */
+static void test_save_replaces_a_symlink(void **state) {
+  (void)state;
+  static const char secret[] = SECRET " someone else's file\n";
+  g_autofree char *target = write_target(secret);
+  g_autofree char *parent = g_path_get_dirname(path);
+  g_mkdir_with_parents(parent, 0700);
+  DbkSavedState saved = full_state();
+  for (int durable = 0; durable < 2; durable++) {
+    g_unlink(path);
+    assert_int_equal(symlink(target, path), 0);
+    g_autoptr(GError) error = NULL;
+    assert_true(durable ? dbk_saved_state_save(path, &saved, &error)
+                        : dbk_saved_state_refresh(path, &saved, &error));
+    assert_file_is(target, secret);
+    GStatBuf st;
+    assert_int_equal(g_lstat(path, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    g_auto(DbkSavedState) loaded;
+    g_autofree char *warning = NULL;
+    assert_true(dbk_saved_state_load(path, &loaded, &warning));
+    assert_null(warning);
+    assert_int_equal(loaded.rotation_pos, 2);
+  }
+}
+
+/* A FIFO at the state path neither blocks the start nor is read. */
+static void test_fifo_moved_aside(void **state) {
+  (void)state;
+  g_autofree char *parent = g_path_get_dirname(path);
+  g_mkdir_with_parents(parent, 0700);
+  assert_int_equal(mkfifo(path, 0600), 0);
+  expect_moved_aside("a FIFO");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
@@ -315,6 +421,10 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_tidy, setup, teardown),
       cmocka_unit_test_setup_teardown(test_directory_in_the_way, setup, teardown),
       cmocka_unit_test_setup_teardown(test_round_trip_before_1970, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_warning_quotes_nothing, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_symlink_moved_aside, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_save_replaces_a_symlink, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_fifo_moved_aside, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
