@@ -1032,6 +1032,44 @@ static char *monitor_tooltip(const DbkCliStatus *s, int64_t now) {
   return text;
 }
 
+/*
+ * `text` as a JSON string of Pango markup. waybar reads a custom module's
+ * text, alt and tooltip as markup; its "escape" option escapes the tooltip
+ * too only from 0.10.1 on, so the README leaves the option out and the line
+ * carries markup for every version. Only & < > mean anything in markup
+ * outside a tag; quotes stay as they are (the tooltips are full of
+ * "you're").
+ */
+static void write_markup_json(FILE *out, const char *text) {
+  char *markup = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream(&markup, &size);
+
+  if (f) {
+    for (const char *p = text; *p; p++) {
+      switch (*p) {
+      case '&':
+        fputs("&amp;", f);
+        break;
+      case '<':
+        fputs("&lt;", f);
+        break;
+      case '>':
+        fputs("&gt;", f);
+        break;
+      default:
+        fputc(*p, f);
+      }
+    }
+    if (fclose(f) != 0) {
+      free(markup);
+      markup = NULL;
+    }
+  }
+  dbk_json_write_string(out, markup ? markup : "");
+  free(markup);
+}
+
 /* `text` on one line: control characters (a newline, say) become spaces. */
 static void write_one_line(FILE *out, const char *text, bool polybar) {
   for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
@@ -1073,14 +1111,15 @@ void dbk_format_monitor(FILE *out, DbkMonitorFormat format, const DbkCliStatus *
     free(tooltip);
     break;
   case DBK_MONITOR_WAYBAR:
-    /* What waybar's custom module reads with "return-type": "json". */
+    /* What waybar's custom module reads with "return-type": "json": markup,
+     * but for the class. */
     tooltip = monitor_tooltip(status, now);
     fputs("{\"text\":", out);
-    dbk_json_write_string(out, text);
+    write_markup_json(out, text);
     fputs(",\"alt\":", out);
-    dbk_json_write_string(out, state);
+    write_markup_json(out, state);
     fputs(",\"tooltip\":", out);
-    dbk_json_write_string(out, tooltip ? tooltip : "");
+    write_markup_json(out, tooltip ? tooltip : "");
     fputs(",\"class\":", out);
     dbk_json_write_string(out, state);
     fprintf(out, ",\"percentage\":%u}\n", monitor_percentage(status, now));

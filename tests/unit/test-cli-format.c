@@ -1159,6 +1159,115 @@ static void test_monitor_unknown_state_and_escaping(void **state) {
   dbk_cli_status_clear(&s);
 }
 
+/*
+ * What a stretch title (the user's own, from [stretch:ID]) or a state name
+ * (from a newer daemon) may hold that means something to a bar: each in
+ * raw form, as a JSON string, as Pango markup in a JSON string (waybar
+ * reads a custom module's text, alt and tooltip as markup; quotes mean
+ * nothing outside a tag).
+ */
+static const struct {
+  const char *raw, *json, *markup;
+} bar_hazards[] = {
+    {"Neck & shoulders", "Neck & shoulders", "Neck &amp; shoulders"},
+    {"a<b", "a<b", "a&lt;b"},
+    {"a>b", "a>b", "a&gt;b"},
+    {"say \"hi\"", "say \\\"hi\\\"", "say \\\"hi\\\""},
+    {"it's", "it's", "it's"},
+    {"100%", "100%", "100%"},
+    {"%{F#f00}red", "%{F#f00}red", "%{F#f00}red"},
+    {"&amp; <b>bold</b> %%{F-}", "&amp; <b>bold</b> %%{F-}",
+     "&amp;amp; &lt;b&gt;bold&lt;/b&gt; %%{F-}"},
+};
+
+/* The line of `format` for `s`; a message and 1 when it is not `expected`. */
+static int check_monitor(DbkMonitorFormat format, const DbkCliStatus *s, const char *expected) {
+  char *line = monitor_line(format, s, NOW);
+  int bad = strcmp(line, expected) != 0;
+  if (bad)
+    print_message("format %d:\n  got      %s  expected %s", (int)format, line, expected);
+  free(line);
+  return bad;
+}
+
+/* A title is only in the tooltip: escaped for waybar, raw in JSON, absent
+ * from the one-word texts of i3blocks and polybar. */
+static void test_monitor_title_markup(void **state) {
+  int failures = 0;
+
+  for (size_t i = 0; i < sizeof(bar_hazards) / sizeof(bar_hazards[0]); i++) {
+    DbkCliStatus s;
+    char json[1024], waybar[1024];
+
+    make_status(&s, "due", 32 * MIN);
+    set_str(&s, "next_stretch_title", bar_hazards[i].raw);
+    snprintf(json, sizeof(json),
+             "{\"state\":\"due\",\"text\":\"stretch!\",\"tooltip\":\"Time for a break \u2014 "
+             "sitting for 32m\\nStretch: %s \u00b7 done: deskbreak break \u00b7 later: deskbreak "
+             "snooze\",\"class\":\"due\",\"percentage\":100,\"sitting_usec\":1920000000,"
+             "\"sitting_since\":1714571520000000,\"interval_usec\":1800000000,\"next_reminder\":0,"
+             "\"snoozed_until\":0,\"paused_until\":0}\n",
+             bar_hazards[i].json);
+    snprintf(waybar, sizeof(waybar),
+             "{\"text\":\"stretch!\",\"alt\":\"due\",\"tooltip\":\"Time for a break \u2014 sitting "
+             "for 32m\\nStretch: %s \u00b7 done: deskbreak break \u00b7 later: deskbreak "
+             "snooze\",\"class\":\"due\",\"percentage\":100}\n",
+             bar_hazards[i].markup);
+    failures += check_monitor(DBK_MONITOR_JSON, &s, json);
+    failures += check_monitor(DBK_MONITOR_WAYBAR, &s, waybar);
+    failures += check_monitor(DBK_MONITOR_I3BLOCKS, &s, "stretch!\n");
+    failures += check_monitor(DBK_MONITOR_POLYBAR, &s, "%{F#ed333b}stretch!%{F-}\n");
+    dbk_cli_status_clear(&s);
+  }
+  assert_int_equal(failures, 0);
+}
+
+/* A state this CLI does not know is the text itself. waybar: markup in
+ * text, alt and tooltip; the class stays raw (a CSS class, not markup). */
+static void test_monitor_state_waybar_markup(void **state) {
+  int failures = 0;
+
+  for (size_t i = 0; i < sizeof(bar_hazards) / sizeof(bar_hazards[0]); i++) {
+    DbkCliStatus s;
+    char waybar[1024];
+    const char *markup = bar_hazards[i].markup;
+
+    make_status(&s, bar_hazards[i].raw, 3 * MIN);
+    snprintf(waybar, sizeof(waybar),
+             "{\"text\":\"%s\",\"alt\":\"%s\",\"tooltip\":\"State: %s \u00b7 sitting for 3m\","
+             "\"class\":\"%s\",\"percentage\":10}\n",
+             markup, markup, markup, bar_hazards[i].json);
+    failures += check_monitor(DBK_MONITOR_WAYBAR, &s, waybar);
+    dbk_cli_status_clear(&s);
+  }
+  assert_int_equal(failures, 0);
+}
+
+/* JSON and i3blocks (plain text unless its config says markup=pango, which
+ * the README's snippet does not) carry the state as it is. */
+static void test_monitor_state_raw_text(void **state) {
+  int failures = 0;
+
+  for (size_t i = 0; i < sizeof(bar_hazards) / sizeof(bar_hazards[0]); i++) {
+    DbkCliStatus s;
+    char json[1024], i3blocks[256];
+    const char *js = bar_hazards[i].json;
+
+    make_status(&s, bar_hazards[i].raw, 3 * MIN);
+    snprintf(json, sizeof(json),
+             "{\"state\":\"%s\",\"text\":\"%s\",\"tooltip\":\"State: %s \u00b7 sitting for 3m\","
+             "\"class\":\"%s\",\"percentage\":10,\"sitting_usec\":180000000,\"sitting_since\":"
+             "1714573260000000,\"interval_usec\":1800000000,\"next_reminder\":0,"
+             "\"snoozed_until\":0,\"paused_until\":0}\n",
+             js, js, js, js);
+    snprintf(i3blocks, sizeof(i3blocks), "%s\n", bar_hazards[i].raw);
+    failures += check_monitor(DBK_MONITOR_JSON, &s, json);
+    failures += check_monitor(DBK_MONITOR_I3BLOCKS, &s, i3blocks);
+    dbk_cli_status_clear(&s);
+  }
+  assert_int_equal(failures, 0);
+}
+
 static void test_monitor_format_names(void **state) {
   DbkMonitorFormat f = DBK_MONITOR_POLYBAR;
 
@@ -1265,6 +1374,9 @@ int main(void) {
       cmocka_unit_test(test_monitor_paused),
       cmocka_unit_test(test_monitor_off),
       cmocka_unit_test(test_monitor_unknown_state_and_escaping),
+      cmocka_unit_test(test_monitor_title_markup),
+      cmocka_unit_test(test_monitor_state_waybar_markup),
+      cmocka_unit_test(test_monitor_state_raw_text),
       cmocka_unit_test(test_monitor_format_names),
       cmocka_unit_test(test_monitor_next_tick),
   };
