@@ -1070,13 +1070,18 @@ static void write_markup_json(FILE *out, const char *text) {
   free(markup);
 }
 
-/* `text` on one line: control characters (a newline, say) become spaces. */
+/*
+ * `text` on one line: control characters (a newline, say) become spaces.
+ * For polybar, which shows a `%` as it is and takes `%{` as the start of a
+ * formatting tag: a `%` before a `{` is followed by the empty offset tag
+ * %{O0}, so the `{` after it is text again.
+ */
 static void write_one_line(FILE *out, const char *text, bool polybar) {
   for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
     if (*p < 0x20 || *p == 0x7f)
       fputc(' ', out);
-    else if (*p == '%' && polybar)
-      fputs("%%", out); /* polybar's format tags start with % */
+    else if (*p == '%' && p[1] == '{' && polybar)
+      fputs("%%{O0}", out);
     else
       fputc(*p, out);
   }

@@ -208,8 +208,8 @@ void dbk_format_stats_json(FILE *out, const DbkCliDay *days, size_t n);
 
 typedef enum {
   DBK_MONITOR_JSON,     /* one JSON object a line, every field */
-  DBK_MONITOR_WAYBAR,   /* waybar's custom module, "return-type": "json" */
-  DBK_MONITOR_I3BLOCKS, /* i3blocks, interval=persist: the text */
+  DBK_MONITOR_WAYBAR,   /* waybar's custom module, "return-type": "json"; Pango markup */
+  DBK_MONITOR_I3BLOCKS, /* i3blocks, interval=persist: the text, plain */
   DBK_MONITOR_POLYBAR,  /* polybar's custom/script, tail = true: the text, colour tags */
 } DbkMonitorFormat;
 

@@ -1146,7 +1146,7 @@ static void test_monitor_unknown_state_and_escaping(void **state) {
   assert_string_equal(line, "float\"ing 100%\n");
   free(line);
   line = monitor_line(DBK_MONITOR_POLYBAR, &s, NOW);
-  assert_string_equal(line, "float\"ing 100%%\n");
+  assert_string_equal(line, "float\"ing 100%\n");
   free(line);
   dbk_cli_status_clear(&s);
 
@@ -1164,20 +1164,22 @@ static void test_monitor_unknown_state_and_escaping(void **state) {
  * (from a newer daemon) may hold that means something to a bar: each in
  * raw form, as a JSON string, as Pango markup in a JSON string (waybar
  * reads a custom module's text, alt and tooltip as markup; quotes mean
- * nothing outside a tag).
+ * nothing outside a tag) and as polybar shows it
+ * literally (polybar takes `%{` as the start of a formatting tag and
+ * nothing else: a `%%` stays `%%`).
  */
 static const struct {
-  const char *raw, *json, *markup;
+  const char *raw, *json, *markup, *polybar;
 } bar_hazards[] = {
-    {"Neck & shoulders", "Neck & shoulders", "Neck &amp; shoulders"},
-    {"a<b", "a<b", "a&lt;b"},
-    {"a>b", "a>b", "a&gt;b"},
-    {"say \"hi\"", "say \\\"hi\\\"", "say \\\"hi\\\""},
-    {"it's", "it's", "it's"},
-    {"100%", "100%", "100%"},
-    {"%{F#f00}red", "%{F#f00}red", "%{F#f00}red"},
+    {"Neck & shoulders", "Neck & shoulders", "Neck &amp; shoulders", "Neck & shoulders"},
+    {"a<b", "a<b", "a&lt;b", "a<b"},
+    {"a>b", "a>b", "a&gt;b", "a>b"},
+    {"say \"hi\"", "say \\\"hi\\\"", "say \\\"hi\\\"", "say \"hi\""},
+    {"it's", "it's", "it's", "it's"},
+    {"100%", "100%", "100%", "100%"},
+    {"%{F#f00}red", "%{F#f00}red", "%{F#f00}red", "%%{O0}{F#f00}red"},
     {"&amp; <b>bold</b> %%{F-}", "&amp; <b>bold</b> %%{F-}",
-     "&amp;amp; &lt;b&gt;bold&lt;/b&gt; %%{F-}"},
+     "&amp;amp; &lt;b&gt;bold&lt;/b&gt; %%{F-}", "&amp; <b>bold</b> %%%{O0}{F-}"},
 };
 
 /* The line of `format` for `s`; a message and 1 when it is not `expected`. */
@@ -1265,6 +1267,24 @@ static void test_monitor_state_raw_text(void **state) {
     failures += check_monitor(DBK_MONITOR_I3BLOCKS, &s, i3blocks);
     dbk_cli_status_clear(&s);
   }
+  assert_int_equal(failures, 0);
+}
+
+/* polybar: a `%` as it is, a `%{` kept from starting a tag. */
+static void test_monitor_state_polybar_literal(void **state) {
+  int failures = 0;
+
+  for (size_t i = 0; i < sizeof(bar_hazards) / sizeof(bar_hazards[0]); i++) {
+    DbkCliStatus s;
+    char polybar[256];
+
+    make_status(&s, bar_hazards[i].raw, 3 * MIN);
+    snprintf(polybar, sizeof(polybar), "%s\n", bar_hazards[i].polybar);
+    failures += check_monitor(DBK_MONITOR_POLYBAR, &s, polybar);
+    dbk_cli_status_clear(&s);
+  }
+  /* deskbreakd not running: polybar's grey wraps the word, nothing else. */
+  failures += check_monitor(DBK_MONITOR_POLYBAR, NULL, "%{F#808080}off%{F-}\n");
   assert_int_equal(failures, 0);
 }
 
@@ -1377,6 +1397,7 @@ int main(void) {
       cmocka_unit_test(test_monitor_title_markup),
       cmocka_unit_test(test_monitor_state_waybar_markup),
       cmocka_unit_test(test_monitor_state_raw_text),
+      cmocka_unit_test(test_monitor_state_polybar_literal),
       cmocka_unit_test(test_monitor_format_names),
       cmocka_unit_test(test_monitor_next_tick),
   };
