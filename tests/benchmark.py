@@ -348,7 +348,7 @@ class Bench(test_mutter.MutterHelpers, DeskbreakTestCase):
         report(f'{label}: file fsyncs (raw)', f'{f["fsyncs"]}')
         report(f'{label}: directory fsyncs (raw)', f'{f["dirsyncs"]}')
         report(f'{label}: renames/hour', f'{f["renames"] / hours:.1f}')
-        report(f'{label}: fsyncs/hour, files + directories',
+        report(f'{label}: fsyncs/hour, files + dirs',
                f'{(f["fsyncs"] + f["dirsyncs"]) / hours:.1f}')
         report(f'{label}: file fsyncs/hour', f'{f["fsyncs"] / hours:.1f}')
         report(f'{label}: directory fsyncs/hour', f'{f["dirsyncs"] / hours:.1f}')
