@@ -575,6 +575,16 @@ class DeskbreakTestCase(unittest.TestCase):
             return None
         return self.wait_until(find, timeout, f'signal {member}{args if args else ""}')
 
+    def wait_announced(self, name, value, timeout=DEADLINE):
+        """Waits until a PropertiesChanged of our object has set property
+        `name` to `value`; returns (time, changed) of the first such signal."""
+        def find():
+            for t, changed in self.properties_changed:
+                if name in changed and changed[name] == value:
+                    return (t, changed)
+            return None
+        return self.wait_until(find, timeout, f'PropertiesChanged {name}={value!r}')
+
     def work_through_then_break(self, break_length, margin=1.0):
         """With a reminder due: typing on through it is no break; hands off
         for `break_length` s completes one, which closes the notification

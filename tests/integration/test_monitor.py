@@ -357,11 +357,16 @@ class MonitorTickTest(MonitorTestCase):
 
     def test_minute_tick(self):
         self.start_daemon(interval='1h')
+        # GetStatus says "sitting" as soon as the session starts; the
+        # daemon's own announcements of its start (State "away", then
+        # "sitting") may still be on their way. Only once the last of them
+        # is in does the silence below count.
+        self.wait_announced('State', 'sitting')
+        self.properties_changed.clear()
         self.start_monitor()
         data = self.next_line()
         self.assertEqual(data['text'], '0m')
         since = self.status()['sitting_since'] / SEC
-        self.properties_changed.clear()
         data = self.next_line(timeout=75)
         t = time.time()
         self.assertEqual(classes_of(data), ['sitting'])
