@@ -38,6 +38,13 @@ CREDITED_LINE = re.compile(r'credited ([0-9a-f]{32}) (\d+) (\d+)')
 # Two clocks read at two moments, as in SittingSince before and after a
 # restart: the daemon keeps the session on its boot clock.
 SINCE_JITTER = 1000  # µs
+# It dates that with the wall clock's offset from the boot clock, read once
+# and read again only when it moved by more than 1 ms (dbk_daemon_to_unix).
+# A wall clock set or slewed between two daemons (as after the machine was
+# suspended or its clock synchronised) moves SittingSince with it; so one
+# session before and after a restart is compared on the boot clock, where a
+# daemon's stamp may lag the moving wall clock by up to that 1 ms.
+OFFSET_HYSTERESIS = 1000  # µs
 UNTIL_JITTER = SEC
 
 # Root reads any file whatever its mode: drop the capabilities that let it.
@@ -47,6 +54,13 @@ SETPRIV = ['setpriv', '--inh-caps=-dac_override,-dac_read_search',
 
 class FormatError(Exception):
     pass
+
+
+def on_boot_clock(stamp):
+    """A unix-µs stamp the daemon gave just now, on the boot clock: less the
+    wall clock's offset from the boot clock at this moment."""
+    offset = time.clock_gettime_ns(time.CLOCK_REALTIME) - time.clock_gettime_ns(time.CLOCK_BOOTTIME)
+    return stamp - offset // 1000
 
 
 def parse_history(data):
@@ -220,6 +234,15 @@ class PersistenceCase(DeskbreakTestCase):
     def since(self):
         return self.get_property('SittingSince').unpack()
 
+    def since_boot(self):
+        """SittingSince on the boot clock, to compare across a restart."""
+        return on_boot_clock(self.since())
+
+    def assertSameSince(self, since_boot, msg=None):
+        """SittingSince is the session start `since_boot` (from since_boot())."""
+        self.assertAlmostEqual(self.since_boot(), since_boot,
+                               delta=SINCE_JITTER + OFFSET_HYSTERESIS, msg=msg)
+
     def history(self, days):
         return self.call('GetHistory', (days,), '(u)', '(aa{sv})').unpack()[0]
 
@@ -296,7 +319,7 @@ class RestartTest(PersistenceCase):
     def due_then_snooze(self, signum):
         self.start_notify_mock()
         self.start(CONFIG)
-        since = self.since()
+        since = self.since_boot()
         self.wait_signal('ReminderShown')
         st = self.status()
         self.assertEqual((st['state'], st['reminders_today']), ('due', 1))
@@ -305,7 +328,7 @@ class RestartTest(PersistenceCase):
         self.restart(CONFIG, signum)
         st = self.status()
         self.assertEqual(st['state'], 'due', st)
-        self.assertAlmostEqual(self.since(), since, delta=SINCE_JITTER)
+        self.assertSameSince(since)
         self.settle(1.0)
         st = self.status()
         self.assertEqual(st['state'], 'due')
@@ -320,7 +343,7 @@ class RestartTest(PersistenceCase):
         self.assertAlmostEqual(st['snoozed_until'], until, delta=UNTIL_JITTER)
         self.assertAlmostEqual(self.get_property('SnoozedUntil').unpack(), until,
                                delta=UNTIL_JITTER)
-        self.assertAlmostEqual(self.since(), since, delta=SINCE_JITTER)
+        self.assertSameSince(since)
         self.assertEqual(st['snoozes_today'], 1)
         self.assertEqual(st['reminders_today'], 1)
         # Sitting time is past the interval: a snooze lost would remind at once.
@@ -344,13 +367,13 @@ class RestartTest(PersistenceCase):
     def test_pause_survives_restart(self):
         self.start_notify_mock()
         self.start(CONFIG)
-        since = self.since()
+        since = self.since_boot()
         self.call('Pause', (0,), '(t)')
         for signum in (signal.SIGTERM, signal.SIGKILL):
             self.restart(CONFIG, signum)
             st = self.status()
             self.assertEqual((st['state'], st['paused_until']), ('paused', -1), st)
-            self.assertAlmostEqual(self.since(), since, delta=SINCE_JITTER)
+            self.assertSameSince(since)
         self.call('Resume')
         self.assertIn(self.status()['state'], ('sitting', 'due'))
         t = time.time()
@@ -361,7 +384,7 @@ class RestartTest(PersistenceCase):
         st = self.status()
         self.assertEqual(st['state'], 'paused', st)
         self.assertAlmostEqual(st['paused_until'], until, delta=UNTIL_JITTER)
-        self.assertAlmostEqual(self.since(), since, delta=SINCE_JITTER)
+        self.assertSameSince(since)
         self.assertEqual(st['breaks_today'], 0)
 
 
@@ -444,6 +467,7 @@ class GapTest(PersistenceCase):
         self.start_notify_mock()
         self.start(config)
         since = self.since()
+        since_boot = self.since_boot()
         self.wait_until(lambda: os.path.exists(self.state_path), what='the state file')
         writes = []
 
@@ -458,7 +482,7 @@ class GapTest(PersistenceCase):
         self.assertGreaterEqual(len(writes), 3, f'too few saves in 11.5 s: {len(writes)}')
         self.assertLessEqual(max(gaps), 5 + 2.5, f'heartbeat every 5 s, but gaps {gaps}')
         self.restart(config, signal.SIGKILL)
-        self.assertAlmostEqual(self.since(), since, delta=SINCE_JITTER)
+        self.assertSameSince(since_boot)
         st = self.status()
         self.assertEqual(st['breaks_today'], 0)
         self.assertEqual(self.history(1)[0]['breaks_by_kind']['natural'], 0)
@@ -521,7 +545,8 @@ class Model:
         self.due = False
         self.paused = False
         self.snoozed_until = 0  # unix µs
-        self.since = 0
+        self.since = 0  # unix µs
+        self.since_boot = 0  # the same, on the boot clock (on_boot_clock)
 
 
 class CrashTest(PersistenceCase):
@@ -598,6 +623,7 @@ class CrashTest(PersistenceCase):
         self.confirmed(action, reply)
         if action == 'TakeBreak':
             self.model.since = self.since()
+            self.model.since_boot = on_boot_clock(self.model.since)
 
     def wait_reminder(self):
         """Waits for a reminder due within 3 s; False when none is."""
@@ -693,6 +719,7 @@ class CrashTest(PersistenceCase):
         self.start(CONFIG, quick=True)
         first_since = self.since() / SEC
         self.model.since = self.since()
+        self.model.since_boot = on_boot_clock(self.model.since)
         self.t_confirmed = time.time()
         self.consume()
 
@@ -799,17 +826,22 @@ class CrashTest(PersistenceCase):
                     self.assertEqual(st[key], today[field], f'{where}: {key} {st}')
             # The state that came back.
             since = st['sitting_since']
+            since_boot = on_boot_clock(since)
+            same_since = (abs(since_boot - self.model.since_boot)
+                          <= SINCE_JITTER + OFFSET_HYSTERESIS)
             if box is not None and box['action'] == 'TakeBreak':
                 # The killed daemon's session began at the break, if it took it.
                 new = since >= box['sent'] * SEC - SINCE_JITTER
                 if unconfirmed:
-                    new = new or abs(since - self.model.since) <= SINCE_JITTER
+                    new = new or same_since
                 self.assertTrue(new, f'{where}: SittingSince {since} (was {self.model.since}, '
                                 f'TakeBreak sent at {box["sent"]}, confirmed: {not unconfirmed})')
             else:
-                self.assertAlmostEqual(since, self.model.since, delta=SINCE_JITTER,
-                                       msg=f'{where}: SittingSince moved')
+                self.assertTrue(same_since,
+                                f'{where}: SittingSince moved from {self.model.since} to {since} '
+                                f'({since_boot - self.model.since_boot} µs on the boot clock)')
             self.model.since = since
+            self.model.since_boot = since_boot
             if unconfirmed in ('Pause', 'Resume'):
                 if unconfirmed == 'Pause':
                     effect = ('no change' if had_pause else
