@@ -202,7 +202,27 @@ static gboolean parse_boolean(const char *text, gboolean *ret_value) {
   return TRUE;
 }
 
-/* Messages name the file, the key and the value, then what is allowed. */
+char *dbk_config_display(const char *text) {
+  GString *out = g_string_sized_new(strlen(text));
+  const char *p = text;
+  while (*p) {
+    const char *end;
+    g_utf8_validate(p, -1, &end);
+    for (; p < end; p++) {
+      if ((guchar)*p < 0x20 || *p == 0x7f)
+        g_string_append_printf(out, "\\x%02x", (guchar)*p);
+      else
+        g_string_append_c(out, *p);
+    }
+    if (*p) /* a byte that starts no valid character */
+      g_string_append_printf(out, "\\x%02x", (guchar)*p++);
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* Messages name the file, the key and the value, then what is allowed.
+ * Whatever comes from the file (group, key, value and any argument that
+ * quotes it) is shown through dbk_config_display(). */
 G_GNUC_PRINTF(6, 7)
 static void add_problem(GPtrArray *list, const char *path, const char *group, const char *key,
                         const char *value, const char *format, ...) {
@@ -212,12 +232,16 @@ static void add_problem(GPtrArray *list, const char *path, const char *group, co
   va_start(args, format);
   g_autofree char *what = g_strdup_vprintf(format, args);
   va_end(args);
-  if (value)
-    g_ptr_array_add(list, g_strdup_printf("%s: [%s] %s=%s: %s", path, group, key, value, what));
-  else if (key)
-    g_ptr_array_add(list, g_strdup_printf("%s: [%s] %s: %s", path, group, key, what));
+  g_autofree char *file = dbk_config_display(path);
+  g_autofree char *g = dbk_config_display(group);
+  g_autofree char *k = key ? dbk_config_display(key) : NULL;
+  g_autofree char *v = value ? dbk_config_display(value) : NULL;
+  if (v)
+    g_ptr_array_add(list, g_strdup_printf("%s: [%s] %s=%s: %s", file, g, k, v, what));
+  else if (k)
+    g_ptr_array_add(list, g_strdup_printf("%s: [%s] %s: %s", file, g, k, what));
   else
-    g_ptr_array_add(list, g_strdup_printf("%s: [%s]: %s", path, group, what));
+    g_ptr_array_add(list, g_strdup_printf("%s: [%s]: %s", file, g, what));
 }
 
 static gboolean is_known_key(unsigned group, const char *key) {
@@ -359,10 +383,11 @@ static gboolean load_stretch(GKeyFile *file, const char *path, const char *group
                              DbkStretch *ret_stretch, GPtrArray *errors) {
   DbkStretch s = {0};
   if (!valid_stretch_id(id)) {
+    g_autofree char *shown = dbk_config_display(id);
     add_problem(errors, path, group, NULL, NULL,
                 "'%s' is not a stretch id; use lowercase letters, digits and '-', "
                 "at most %d characters",
-                id, DBK_STRETCH_ID_MAX);
+                shown, DBK_STRETCH_ID_MAX);
     return FALSE;
   }
   if (dbk_stretch_find(id)) {
@@ -454,8 +479,10 @@ static void load_notify(GKeyFile *file, const char *path, DbkConfig *config, GPt
           g_string_append_printf(known, "%s%s", i ? ", " : "", all[i].id);
         for (size_t i = 0; i < config->n_custom_stretches; i++)
           g_string_append_printf(known, ", %s", config->custom_stretches[i].id);
+        g_autofree char *shown = dbk_config_display(*id);
         add_problem(errors, path, "notify", "stretches", value,
-                    "unknown stretch '%s'; known: %s (see `deskbreak stretches`)", *id, known->str);
+                    "unknown stretch '%s'; known: %s (see `deskbreak stretches`)", shown,
+                    known->str);
         ok = FALSE;
         break;
       }
@@ -512,8 +539,10 @@ DbkConfig *dbk_config_load(const char *path, GPtrArray *errors, GPtrArray *warni
   g_autoptr(GKeyFile) file = g_key_file_new();
   g_autoptr(GError) local_error = NULL;
   if (!g_key_file_load_from_file(file, path, G_KEY_FILE_NONE, &local_error)) {
-    g_set_error(error, local_error->domain, local_error->code, "%s: %s", path,
-                local_error->message);
+    /* GLib's message may quote a line of the file as it is. */
+    g_autofree char *file_shown = dbk_config_display(path);
+    g_autofree char *message = dbk_config_display(local_error->message);
+    g_set_error(error, local_error->domain, local_error->code, "%s: %s", file_shown, message);
     return NULL;
   }
 

@@ -87,6 +87,14 @@ char *dbk_config_find_path(void);
 DbkConfig *dbk_config_load(const char *path, GPtrArray *errors, GPtrArray *warnings,
                            GError **error);
 
+/*
+ * Text from the config file, or a path, as a message shows it: valid UTF-8,
+ * each byte that is not, and each control character, written as \xNN.
+ * Every message that quotes such text goes through this (D-Bus strings
+ * must be UTF-8).
+ */
+char *dbk_config_display(const char *text);
+
 /* A stretch by id: the config's own first, then the built-in ones; NULL if neither. */
 const DbkStretch *dbk_config_find_stretch(const DbkConfig *config, const char *id);
 

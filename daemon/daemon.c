@@ -383,9 +383,18 @@ static const DbkNotifierListener notifier_listener = {
 
 /* ---- config ---- */
 
+/* The error goes into D-Bus strings, which must be UTF-8: the config code
+ * quotes the file's text so that it is, and this makes sure. */
 static void set_config_error(DbkDaemon *d, const char *message) {
   g_free(d->config_error);
-  d->config_error = g_strdup(message ? message : "");
+  if (!message)
+    message = "";
+  if (g_utf8_validate(message, -1, NULL)) {
+    d->config_error = g_strdup(message);
+  } else {
+    g_warning("A config message that is not UTF-8 (a bug): %s", message);
+    d->config_error = g_utf8_make_valid(message, -1);
+  }
 }
 
 static char *lookup_config_path(DbkDaemon *d) {
@@ -439,7 +448,7 @@ static gboolean reload(DbkDaemon *d, GError **error) {
     g_warning("Config not reloaded, the last good one stays in force: %s", message);
     set_config_error(d, message);
     publish(d);
-    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, message);
+    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, d->config_error);
     return FALSE;
   }
 
@@ -607,8 +616,8 @@ static GVariant *get_status(void *data) {
   g_variant_builder_add(&b, "{sv}", "idle_source_detail",
                         g_variant_new_string(d->idle ? dbk_idle_picker_detail(d->idle) : ""));
   g_variant_builder_add(&b, "{sv}", "locked", g_variant_new_boolean(e->locked));
-  g_variant_builder_add(&b, "{sv}", "config_path",
-                        g_variant_new_string(d->config_path ? d->config_path : ""));
+  g_autofree char *config_path = dbk_config_display(d->config_path ? d->config_path : "");
+  g_variant_builder_add(&b, "{sv}", "config_path", g_variant_new_string(config_path));
   g_variant_builder_add(&b, "{sv}", "config_error", g_variant_new_string(d->config_error));
   g_variant_builder_add(&b, "{sv}", "notification_server",
                         g_variant_new_string(server ? server : ""));

@@ -768,6 +768,78 @@ static void test_directory_is_not_a_file(void **state) {
   expect_load_fails(fx.dir, false);
 }
 
+/* ---- text that is not UTF-8 --------------------------------------------- */
+
+/* Every message is valid UTF-8 without control characters: the daemon puts
+ * them into D-Bus strings, which must be. */
+static void expect_messages_displayable(void) {
+  GPtrArray *lists[] = {fx.errors, fx.warnings};
+  for (size_t l = 0; l < G_N_ELEMENTS(lists); l++)
+    for (guint i = 0; i < lists[l]->len; i++) {
+      const char *msg = g_ptr_array_index(lists[l], i);
+      bool control = false;
+      for (const char *c = msg; *c; c++)
+        control = control || (guchar)*c < 0x20 || *c == 0x7f;
+      if (!g_utf8_validate(msg, -1, NULL) || control) {
+        g_autofree char *shown = g_strescape(msg, NULL);
+        fail_msg("message is not valid UTF-8 or has control characters: \"%s\"", shown);
+      }
+    }
+  if (fx.error && !g_utf8_validate(fx.error->message, -1, NULL)) {
+    g_autofree char *shown = g_strescape(fx.error->message, NULL);
+    fail_msg("GError message is not valid UTF-8: \"%s\"", shown);
+  }
+}
+
+static void test_group_not_utf8(void **state) {
+  (void)state;
+  DbkConfig *c = load_text("[timer]\ninterval=20m\n"
+                           "[stretch:\xff\xfe"
+                           "way]\ntitle=T\nsteps=A\nhold=H\n");
+  expect_messages_displayable();
+  expect_one_error(fx.path, "[stretch:\\xff\\xfeway]", "'\\xff\\xfeway' is not a stretch id", NULL);
+  assert_int_equal(c->n_custom_stretches, 0);
+  assert_int_equal(c->interval, 20 * MINUTE);
+
+  load_text("[timer]\ninterval=20m\n[so\xc3und]\nbeep=true\n");
+  expect_messages_displayable();
+  expect_warning_about("[so\\xc3und]");
+}
+
+static void test_key_not_utf8(void **state) {
+  (void)state;
+  DbkConfig *c = load_text("[timer]\ninterval=20m\n\xff\xfe=1\n");
+  expect_messages_displayable();
+  expect_warning_about("[timer] \\xff\\xfe:");
+  assert_int_equal(c->interval, 20 * MINUTE);
+
+  /* GLib refuses this key name outright, quoting it: the file does not load. */
+  write_file(fx.path, "[timer]\ninterval=20m\na[\xff]=1\n", -1);
+  expect_load_fails(fx.path, true);
+  expect_messages_displayable();
+  if (!strstr(fx.error->message, "a[\\xff]"))
+    fail_msg("error \"%s\" does not show the key as a[\\xff]", fx.error->message);
+}
+
+/* Control characters a value may hold through GKeyFile's escapes. */
+static void test_control_characters_escaped(void **state) {
+  (void)state;
+  load_text("[notify]\nurgency=loud\\nand\\tclear\n");
+  expect_messages_displayable();
+  expect_one_error("urgency=loud\\x0aand\\x09clear", "allowed", NULL);
+}
+
+/* A path that is not UTF-8 is shown with the same escapes. */
+static void test_path_not_utf8(void **state) {
+  (void)state;
+  g_autofree char *path = g_build_filename(fx.dir, "bad-\xff.conf", NULL);
+  write_file(path, "[timer]\ninterval=soon\n", -1);
+  fx.config = dbk_config_load(path, fx.errors, fx.warnings, &fx.error);
+  assert_non_null(fx.config);
+  expect_messages_displayable();
+  expect_one_error("bad-\\xff.conf: [timer] interval=soon", NULL);
+}
+
 /* ---- copy and equal ------------------------------------------------------ */
 
 static void test_copy_and_equal(void **state) {
@@ -968,6 +1040,10 @@ int main(void) {
       T(test_not_a_key_file),
       T(test_missing_file),
       T(test_directory_is_not_a_file),
+      T(test_group_not_utf8),
+      T(test_key_not_utf8),
+      T(test_control_characters_escaped),
+      T(test_path_not_utf8),
       T(test_copy_and_equal),
       T(test_loaded_equals_default),
       T(test_lookup_order),

@@ -1,0 +1,111 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Config input the daemon must survive and report clearly: text that is
+not UTF-8. Each case is seen through GetStatus, the ConfigError property,
+Reload, `deskbreak status` and `deskbreak config check`; the harness fails a
+test on any GLib critical or sanitizer report of the daemon."""
+
+import os
+
+import dbktest
+from dbktest import SEC, MIN, ERROR_INVALID_CONFIG, DeskbreakTestCase, config_text
+
+HOUR = 3600 * SEC
+EXIT_REFUSED = 1
+
+
+def write_bytes(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'wb') as f:
+        f.write(data)
+
+
+def rewrite_bytes(path, data):
+    """Rewrites the file's content in place, as dbktest.write_in_place does."""
+    with open(path, 'r+b') as f:
+        f.write(data)
+        f.truncate()
+        f.flush()
+        os.fsync(f.fileno())
+
+
+class InputTestCase(DeskbreakTestCase):
+    def config_error(self):
+        st = self.status()
+        self.assertIn('config_error', st, 'GetStatus has no config_error')
+        return st['config_error']
+
+    def wait_config_error(self, what):
+        return self.wait_until(self.config_error, what=f'config_error for {what}')
+
+    def assertSameErrorEverywhere(self, err, *parts):
+        """The error in GetStatus is the ConfigError property, Reload's error
+        reply, and what `deskbreak status` and `deskbreak reload` show."""
+        for part in parts:
+            self.assertIn(part, err)
+        self.assertEqual(self.get_property('ConfigError').unpack(), err)
+        msg = self.assertDBusError(ERROR_INVALID_CONFIG, 'Reload', msg_contains=parts)
+        self.assertEqual(msg, err)
+        r = self.cli_ok('status')
+        for part in parts:
+            self.assertIn(part, r.stdout + r.stderr)
+        r = self.cli('reload')
+        self.assertEqual(r.returncode, EXIT_REFUSED, r.stdout + r.stderr)
+        for part in parts:
+            self.assertIn(part, r.stderr)
+
+
+class NotUtf8Test(InputTestCase):
+    """Group names, keys and paths with bytes that are not UTF-8 are quoted
+    with \\xNN escapes."""
+
+    def setUp(self):
+        super().setUp()
+        self.start_notify_mock()
+
+    def test_group_name_at_start(self):
+        text = (config_text(interval='2h').encode()
+                + b'\n[stretch:\xff\xfeway]\ntitle=T\nsteps=A\nhold=H\n'
+                + b'\n[\xc3sound]\nbeep=true\n')
+        write_bytes(self.config_path, text)
+        self.start_daemon(config=False)
+        err = self.config_error()
+        self.assertEqual(self.status()['interval_usec'], 2 * HOUR, 'the good keys are taken')
+        self.assertSameErrorEverywhere(err, self.config_path, '[stretch:\\xff\\xfeway]',
+                                       'not a stretch id')
+        # The unknown group is a warning, in the log.
+        self.assertIn('[\\xc3sound]', self.daemon_log())
+        r = self.cli('config', 'check')
+        self.assertEqual(r.returncode, EXIT_REFUSED, r.stdout + r.stderr)
+        self.assertIn('[stretch:\\xff\\xfeway]', r.stderr)
+        self.assertIn('[\\xc3sound]', r.stderr)
+
+    def test_key_name_on_reload(self):
+        self.start_daemon(interval='2h')
+        # GLib refuses this key name, quoting it: the whole file is refused,
+        # and on reload the last good config stays.
+        rewrite_bytes(self.config_path, config_text(interval='3h').encode() + b'a[\xff]=1\n')
+        err = self.wait_config_error('a key name that is not UTF-8')
+        self.assertSameErrorEverywhere(err, self.config_path, 'a[\\xff]')
+        self.assertEqual(self.status()['interval_usec'], 2 * HOUR, 'the last good config stays')
+        r = self.cli('config', 'check')
+        self.assertEqual(r.returncode, EXIT_REFUSED, r.stdout + r.stderr)
+        self.assertIn('a[\\xff]', r.stderr)
+        # Fixed, the new file applies and the error goes.
+        rewrite_bytes(self.config_path, config_text(interval='3h').encode())
+        self.wait_until(lambda: self.config_error() == '', what='config_error cleared')
+        self.assertEqual(self.status()['interval_usec'], 3 * HOUR)
+
+    def test_path_not_utf8(self):
+        self.config_path = os.path.join(self.config_home, 'deskbreak',
+                                        os.fsdecode(b'bad-\xff.conf'))
+        self.start_daemon(interval='2h', natural_break='1s')
+        st = self.status()
+        self.assertEqual(st['config_path'], os.path.join(self.config_home, 'deskbreak',
+                                                         'bad-\\xff.conf'))
+        self.assertEqual(st['interval_usec'], 2 * HOUR)
+        self.assertSameErrorEverywhere(st['config_error'], 'bad-\\xff.conf: [timer] natural-break=1s')
+
+
+if __name__ == '__main__':
+    dbktest.main()
