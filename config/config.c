@@ -277,10 +277,28 @@ static void warn_unknown(GKeyFile *file, const char *path, GPtrArray *warnings) 
   }
 }
 
-/* The raw text of a key, trimmed; NULL when absent. */
-static char *get_value(GKeyFile *file, const char *group, const char *key) {
-  char *value = g_key_file_get_string(file, group, key, NULL);
-  return value ? g_strstrip(value) : NULL;
+/*
+ * The text of a key, trimmed; NULL when absent. A value that is not UTF-8
+ * is an error for its key (added to `errors`): NULL as well, with
+ * `ret_bad` (optional) set, so that the key keeps its default rather than
+ * pass for missing.
+ */
+static char *get_value(GKeyFile *file, const char *path, const char *group, const char *key,
+                       GPtrArray *errors, gboolean *ret_bad) {
+  g_autoptr(GError) error = NULL;
+  char *value = g_key_file_get_string(file, group, key, &error);
+  if (ret_bad)
+    *ret_bad = FALSE;
+  if (value)
+    return g_strstrip(value);
+  if (g_error_matches(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_UNKNOWN_ENCODING)) {
+    g_autofree char *raw = g_key_file_get_value(file, group, key, NULL);
+    add_problem(errors, path, group, key, raw ? g_strstrip(raw) : "",
+                "not valid UTF-8; save the file as UTF-8 text");
+    if (ret_bad)
+      *ret_bad = TRUE;
+  }
+  return NULL;
 }
 
 static void describe_range(const DurationKey *spec, char *buf, size_t size) {
@@ -296,7 +314,7 @@ static void describe_range(const DurationKey *spec, char *buf, size_t size) {
 /* Reads one [timer] duration; returns TRUE when the key was present and valid. */
 static gboolean load_duration(GKeyFile *file, const char *path, const DurationKey *spec,
                               DbkConfig *config, GPtrArray *errors) {
-  g_autofree char *value = get_value(file, "timer", spec->key);
+  g_autofree char *value = get_value(file, path, "timer", spec->key, errors, NULL);
   if (!value)
     return FALSE;
 
@@ -329,7 +347,7 @@ static void load_timer(GKeyFile *file, const char *path, DbkConfig *config, GPtr
   char interval[DBK_DURATION_BUF], length[DBK_DURATION_BUF];
   dbk_duration_format(config->interval, interval, sizeof(interval));
   if (have_break_length && config->break_length >= config->interval) {
-    g_autofree char *value = get_value(file, "timer", "break-length");
+    g_autofree char *value = get_value(file, path, "timer", "break-length", NULL, NULL);
     add_problem(errors, path, "timer", "break-length", value, "must be less than interval (%s)",
                 interval);
     have_break_length = FALSE;
@@ -340,7 +358,7 @@ static void load_timer(GKeyFile *file, const char *path, DbkConfig *config, GPtr
     config->break_length = MIN(DEFAULT_BREAK_LENGTH, config->interval / 2);
     config->break_length = MAX(config->break_length, DBK_BREAK_LENGTH_MIN);
     if (config->break_length >= config->interval) {
-      g_autofree char *value = get_value(file, "timer", "interval");
+      g_autofree char *value = get_value(file, path, "timer", "interval", NULL, NULL);
       dbk_duration_format(config->break_length, length, sizeof(length));
       add_problem(errors, path, "timer", "interval", value, "must be longer than break-length (%s)",
                   length);
@@ -363,7 +381,12 @@ static gboolean valid_stretch_id(const char *id) {
 /* A required or optional line of text, at most DBK_STRETCH_LINE_MAX long. */
 static gboolean stretch_line(GKeyFile *file, const char *path, const char *group, const char *key,
                              gboolean required, size_t max, char **ret_value, GPtrArray *errors) {
-  g_autofree char *value = get_value(file, group, key);
+  gboolean bad;
+  g_autofree char *value = get_value(file, path, group, key, errors, &bad);
+  if (bad) {
+    *ret_value = NULL;
+    return FALSE;
+  }
   if (!value || !*value) {
     if (required)
       add_problem(errors, path, group, key, NULL,
@@ -403,7 +426,8 @@ static gboolean load_stretch(GKeyFile *file, const char *path, const char *group
   ok =
       stretch_line(file, path, group, "safety", FALSE, DBK_STRETCH_LINE_MAX, &safety, errors) && ok;
 
-  g_autofree char *steps_value = get_value(file, group, "steps");
+  gboolean steps_bad;
+  g_autofree char *steps_value = get_value(file, path, group, "steps", errors, &steps_bad);
   g_auto(GStrv) list = g_key_file_get_string_list(file, group, "steps", NULL, NULL);
   unsigned n = 0;
   for (char **step = list; step && *step; step++) {
@@ -424,7 +448,9 @@ static gboolean load_stretch(GKeyFile *file, const char *path, const char *group
     }
     s.steps[n++] = g_strdup(*step);
   }
-  if (n == 0 && !steps_value) {
+  if (steps_bad) {
+    ok = FALSE;
+  } else if (n == 0 && !steps_value) {
     add_problem(errors, path, group, "steps", NULL,
                 "missing; a stretch needs a title, steps (separated by ';') and hold");
     ok = FALSE;
@@ -462,7 +488,7 @@ static void load_stretches(GKeyFile *file, const char *path, DbkConfig *config, 
 }
 
 static void load_notify(GKeyFile *file, const char *path, DbkConfig *config, GPtrArray *errors) {
-  g_autofree char *value = get_value(file, "notify", "stretches");
+  g_autofree char *value = get_value(file, path, "notify", "stretches", errors, NULL);
   if (value) {
     g_auto(GStrv) list = g_key_file_get_string_list(file, "notify", "stretches", NULL, NULL);
     g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
@@ -500,22 +526,22 @@ static void load_notify(GKeyFile *file, const char *path, DbkConfig *config, GPt
     }
   }
 
-  g_autofree char *urgency = get_value(file, "notify", "urgency");
+  g_autofree char *urgency = get_value(file, path, "notify", "urgency", errors, NULL);
   if (urgency && !urgency_from_string(urgency, &config->urgency))
     add_problem(errors, path, "notify", "urgency", urgency, "allowed: low, normal, critical");
 
-  g_autofree char *dnd = get_value(file, "notify", "respect-dnd");
+  g_autofree char *dnd = get_value(file, path, "notify", "respect-dnd", errors, NULL);
   if (dnd && !parse_boolean(dnd, &config->respect_dnd))
     add_problem(errors, path, "notify", "respect-dnd", dnd, "allowed: true, false");
 }
 
 static void load_idle(GKeyFile *file, const char *path, DbkConfig *config, GPtrArray *errors) {
-  g_autofree char *source = get_value(file, "idle", "source");
+  g_autofree char *source = get_value(file, path, "idle", "source", errors, NULL);
   if (source && !dbk_source_kind_from_string(source, &config->source))
     add_problem(errors, path, "idle", "source", source,
                 "allowed: auto, mutter, wayland, screensaver, x11, logind, none");
 
-  g_autofree char *inhibitors = get_value(file, "idle", "inhibitors");
+  g_autofree char *inhibitors = get_value(file, path, "idle", "inhibitors", errors, NULL);
   if (g_strcmp0(inhibitors, "ignore") == 0)
     config->ignore_inhibitors = TRUE;
   else if (inhibitors && g_strcmp0(inhibitors, "count-as-present") != 0)

@@ -56,8 +56,9 @@ class InputTestCase(DeskbreakTestCase):
 
 
 class NotUtf8Test(InputTestCase):
-    """Group names, keys and paths with bytes that are not UTF-8 are quoted
-    with \\xNN escapes."""
+    """Group names, keys, values and paths with bytes that are not UTF-8:
+    messages quote them with \\xNN escapes; a value that is not UTF-8 is an
+    error for its key."""
 
     def setUp(self):
         super().setUp()
@@ -104,7 +105,30 @@ class NotUtf8Test(InputTestCase):
         self.assertEqual(st['config_path'], os.path.join(self.config_home, 'deskbreak',
                                                          'bad-\\xff.conf'))
         self.assertEqual(st['interval_usec'], 2 * HOUR)
-        self.assertSameErrorEverywhere(st['config_error'], 'bad-\\xff.conf: [timer] natural-break=1s')
+        self.assertSameErrorEverywhere(st['config_error'],
+                                       'bad-\\xff.conf: [timer] natural-break=1s')
+
+    def test_value_at_start(self):
+        text = config_text(snooze='7m').encode().replace(b'interval=1h', b'interval=5m\xff')
+        write_bytes(self.config_path, text)
+        self.start_daemon(config=False)
+        st = self.status()
+        self.assertEqual(st['interval_usec'], 30 * MIN, 'the bad key has its default')
+        self.assertEqual(st['snooze_usec'], 7 * MIN, 'the good keys are taken')
+        self.assertSameErrorEverywhere(st['config_error'], self.config_path,
+                                       '[timer] interval=5m\\xff: not valid UTF-8')
+        r = self.cli('config', 'check')
+        self.assertEqual(r.returncode, EXIT_REFUSED, r.stdout + r.stderr)
+        self.assertIn('interval=5m\\xff: not valid UTF-8', r.stderr)
+        self.assertNotIn('ok', r.stdout)
+
+    def test_value_on_reload(self):
+        self.start_daemon(interval='2h')
+        rewrite_bytes(self.config_path,
+                      config_text(interval='3h').encode() + b'\n[notify]\nurgency=low\xff\n')
+        err = self.wait_config_error('a value that is not UTF-8')
+        self.assertSameErrorEverywhere(err, '[notify] urgency=low\\xff: not valid UTF-8')
+        self.assertEqual(self.status()['interval_usec'], 2 * HOUR, 'the last good config stays')
 
 
 if __name__ == '__main__':

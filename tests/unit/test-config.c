@@ -829,6 +829,43 @@ static void test_control_characters_escaped(void **state) {
   expect_one_error("urgency=loud\\x0aand\\x09clear", "allowed", NULL);
 }
 
+/* A value that is not UTF-8 is an error for its key, which keeps its
+ * default, like any bad value; it is not taken for a missing key. */
+static void test_value_not_utf8(void **state) {
+  (void)state;
+  DbkConfig *c = load_text("[timer]\ninterval=5m\xff\nsnooze=15m\n");
+  expect_messages_displayable();
+  expect_one_error(fx.path, "[timer] interval=5m\\xff:", "not valid UTF-8", NULL);
+  assert_int_equal(c->interval, 30 * MINUTE);
+  assert_int_equal(c->snooze, 15 * MINUTE);
+
+  static const struct {
+    const char *text, *want;
+  } cases[] = {
+      {"[timer]\nbreak-length=1m\xff\n", "[timer] break-length=1m\\xff:"},
+      {"[timer]\nremind-again=\xc3\n", "[timer] remind-again=\\xc3:"},
+      {"[notify]\nstretches=doorway;\xff\n", "[notify] stretches=doorway;\\xff:"},
+      {"[notify]\nurgency=low\xff\n", "[notify] urgency=low\\xff:"},
+      {"[notify]\nrespect-dnd=true\xff\n", "[notify] respect-dnd=true\\xff:"},
+      {"[idle]\nsource=none\xff\n", "[idle] source=none\\xff:"},
+      {"[idle]\ninhibitors=ignore\xff\n", "[idle] inhibitors=ignore\\xff:"},
+      {"[stretch:a]\ntitle=T\xff\nsteps=A\nhold=H\n", "[stretch:a] title=T\\xff:"},
+      {"[stretch:a]\ntitle=T\nsteps=A;\xff\nhold=H\n", "[stretch:a] steps=A;\\xff:"},
+      {"[stretch:a]\ntitle=T\nsteps=A\nhold=H\xff\n", "[stretch:a] hold=H\\xff:"},
+      {"[stretch:a]\ntitle=T\nsteps=A\nhold=H\nsafety=S\xff\n", "[stretch:a] safety=S\\xff:"},
+  };
+  g_autoptr(DbkConfig) defaults = dbk_config_new_default();
+  for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+    c = load_text(cases[i].text);
+    expect_messages_displayable();
+    expect_one_error(fx.path, cases[i].want, "not valid UTF-8", NULL);
+    assert_int_equal(c->n_custom_stretches, 0);
+    if (!dbk_config_equal(c, defaults))
+      fail_msg("%s: not all defaults", cases[i].want);
+    assert_false(c->ignore_inhibitors);
+  }
+}
+
 /* A path that is not UTF-8 is shown with the same escapes. */
 static void test_path_not_utf8(void **state) {
   (void)state;
@@ -1043,6 +1080,7 @@ int main(void) {
       T(test_group_not_utf8),
       T(test_key_not_utf8),
       T(test_control_characters_escaped),
+      T(test_value_not_utf8),
       T(test_path_not_utf8),
       T(test_copy_and_equal),
       T(test_loaded_equals_default),
