@@ -2,7 +2,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "stretches.h"
 
@@ -202,27 +205,57 @@ static gboolean parse_boolean(const char *text, gboolean *ret_value) {
   return TRUE;
 }
 
-char *dbk_config_display(const char *text) {
-  GString *out = g_string_sized_new(strlen(text));
-  const char *p = text;
-  while (*p) {
-    const char *end;
-    g_utf8_validate(p, -1, &end);
-    for (; p < end; p++) {
-      if ((guchar)*p < 0x20 || *p == 0x7f)
-        g_string_append_printf(out, "\\x%02x", (guchar)*p);
-      else
-        g_string_append_c(out, *p);
-    }
-    if (*p) /* a byte that starts no valid character */
+/* A message quotes at most this many characters of a group, key or value. */
+#define QUOTE_MAX 64
+/* GLib's message about a file it cannot parse quotes the line: it keeps
+ * this many characters of its start and end. */
+#define MESSAGE_HEAD 100
+#define MESSAGE_TAIL 60
+
+/* dbk_config_display(), up to `max` characters (an escape counts as one),
+ * then "…" when there is more. */
+static char *display(const char *text, size_t max) {
+  const char *p = text, *stop = text + strlen(text);
+  GString *out = g_string_sized_new(MIN((size_t)(stop - p), max * 4) + 8);
+  for (size_t n = 0; p < stop && n < max; n++) {
+    gunichar c = g_utf8_get_char_validated(p, stop - p);
+    if (c == (gunichar)-1 || c == (gunichar)-2 || c < 0x20 || c == 0x7f) {
       g_string_append_printf(out, "\\x%02x", (guchar)*p++);
+    } else {
+      const char *next = g_utf8_next_char(p);
+      g_string_append_len(out, p, next - p);
+      p = next;
+    }
   }
+  if (p < stop)
+    g_string_append(out, "…");
   return g_string_free(out, FALSE);
+}
+
+char *dbk_config_display(const char *text) {
+  return display(text, G_MAXSIZE);
+}
+
+/* User text as a message quotes it: displayable and short. */
+static char *quote(const char *text) {
+  return display(text, QUOTE_MAX);
+}
+
+/* A message of GLib's, which may quote a whole line of the file:
+ * displayable, and its middle left out when it is long. */
+static char *shorten_message(const char *message) {
+  g_autofree char *shown = dbk_config_display(message);
+  glong length = g_utf8_strlen(shown, -1);
+  if (length <= MESSAGE_HEAD + MESSAGE_TAIL + 1)
+    return g_steal_pointer(&shown);
+  const char *head_end = g_utf8_offset_to_pointer(shown, MESSAGE_HEAD);
+  const char *tail = g_utf8_offset_to_pointer(shown, length - MESSAGE_TAIL);
+  return g_strdup_printf("%.*s…%s", (int)(head_end - shown), shown, tail);
 }
 
 /* Messages name the file, the key and the value, then what is allowed.
  * Whatever comes from the file (group, key, value and any argument that
- * quotes it) is shown through dbk_config_display(). */
+ * quotes it) is shown through quote(): valid UTF-8, and short. */
 G_GNUC_PRINTF(6, 7)
 static void add_problem(GPtrArray *list, const char *path, const char *group, const char *key,
                         const char *value, const char *format, ...) {
@@ -233,9 +266,9 @@ static void add_problem(GPtrArray *list, const char *path, const char *group, co
   g_autofree char *what = g_strdup_vprintf(format, args);
   va_end(args);
   g_autofree char *file = dbk_config_display(path);
-  g_autofree char *g = dbk_config_display(group);
-  g_autofree char *k = key ? dbk_config_display(key) : NULL;
-  g_autofree char *v = value ? dbk_config_display(value) : NULL;
+  g_autofree char *g = quote(group);
+  g_autofree char *k = key ? quote(key) : NULL;
+  g_autofree char *v = value ? quote(value) : NULL;
   if (v)
     g_ptr_array_add(list, g_strdup_printf("%s: [%s] %s=%s: %s", file, g, k, v, what));
   else if (k)
@@ -406,7 +439,7 @@ static gboolean load_stretch(GKeyFile *file, const char *path, const char *group
                              DbkStretch *ret_stretch, GPtrArray *errors) {
   DbkStretch s = {0};
   if (!valid_stretch_id(id)) {
-    g_autofree char *shown = dbk_config_display(id);
+    g_autofree char *shown = quote(id);
     add_problem(errors, path, group, NULL, NULL,
                 "'%s' is not a stretch id; use lowercase letters, digits and '-', "
                 "at most %d characters",
@@ -487,6 +520,9 @@ static void load_stretches(GKeyFile *file, const char *path, DbkConfig *config, 
   config->custom_stretches = (DbkStretch *)(void *)g_array_free(g_steal_pointer(&found), FALSE);
 }
 
+/* An unknown stretch lists the known ones, and this many of the user's own. */
+#define KNOWN_CUSTOM_SHOWN 10
+
 static void load_notify(GKeyFile *file, const char *path, DbkConfig *config, GPtrArray *errors) {
   g_autofree char *value = get_value(file, path, "notify", "stretches", errors, NULL);
   if (value) {
@@ -503,9 +539,12 @@ static void load_notify(GKeyFile *file, const char *path, DbkConfig *config, GPt
         g_autoptr(GString) known = g_string_new(NULL);
         for (size_t i = 0; i < n; i++)
           g_string_append_printf(known, "%s%s", i ? ", " : "", all[i].id);
-        for (size_t i = 0; i < config->n_custom_stretches; i++)
+        size_t n_custom = config->n_custom_stretches;
+        for (size_t i = 0; i < MIN(n_custom, KNOWN_CUSTOM_SHOWN); i++)
           g_string_append_printf(known, ", %s", config->custom_stretches[i].id);
-        g_autofree char *shown = dbk_config_display(*id);
+        if (n_custom > KNOWN_CUSTOM_SHOWN)
+          g_string_append_printf(known, " and %zu more of yours", n_custom - KNOWN_CUSTOM_SHOWN);
+        g_autofree char *shown = quote(*id);
         add_problem(errors, path, "notify", "stretches", value,
                     "unknown stretch '%s'; known: %s (see `deskbreak stretches`)", shown,
                     known->str);
@@ -556,6 +595,66 @@ char *dbk_config_find_path(void) {
   return path;
 }
 
+static void set_error_from_errno(GError **error, int errsv) {
+  g_set_error_literal(error, G_FILE_ERROR, g_file_error_from_errno(errsv), g_strerror(errsv));
+}
+
+static void set_too_large(GError **error, goffset size) {
+  g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+              "too large (%" G_GOFFSET_FORMAT " bytes); a config file may be at most 1 MiB", size);
+}
+
+/* The whole file, at most DBK_CONFIG_FILE_MAX bytes; messages without the path. */
+static gboolean read_file(const char *path, char **ret_data, gsize *ret_length, GError **error) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    set_error_from_errno(error, errno);
+    return FALSE;
+  }
+  struct stat st;
+  gboolean ok = FALSE;
+  GByteArray *data = NULL;
+  if (fstat(fd, &st) < 0) {
+    set_error_from_errno(error, errno);
+    goto out;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    g_set_error_literal(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "not a regular file");
+    goto out;
+  }
+  if (st.st_size > DBK_CONFIG_FILE_MAX) {
+    set_too_large(error, st.st_size);
+    goto out;
+  }
+  /* The file may grow as it is read: never more than the limit. */
+  data = g_byte_array_sized_new((guint)st.st_size + 1);
+  for (;;) {
+    guint8 buf[16384];
+    ssize_t n = read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      set_error_from_errno(error, errno);
+      goto out;
+    }
+    if (n == 0)
+      break;
+    if (data->len + (gsize)n > DBK_CONFIG_FILE_MAX) {
+      set_too_large(error, (goffset)data->len + n);
+      goto out;
+    }
+    g_byte_array_append(data, buf, (guint)n);
+  }
+  *ret_length = data->len;
+  *ret_data = (char *)g_byte_array_free(g_steal_pointer(&data), FALSE);
+  ok = TRUE;
+out:
+  if (data)
+    g_byte_array_unref(data);
+  close(fd);
+  return ok;
+}
+
 DbkConfig *dbk_config_load(const char *path, GPtrArray *errors, GPtrArray *warnings,
                            GError **error) {
   g_autoptr(DbkConfig) config = dbk_config_new_default();
@@ -564,10 +663,13 @@ DbkConfig *dbk_config_load(const char *path, GPtrArray *errors, GPtrArray *warni
 
   g_autoptr(GKeyFile) file = g_key_file_new();
   g_autoptr(GError) local_error = NULL;
-  if (!g_key_file_load_from_file(file, path, G_KEY_FILE_NONE, &local_error)) {
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  if (!read_file(path, &data, &length, &local_error) ||
+      !g_key_file_load_from_data(file, data, length, G_KEY_FILE_NONE, &local_error)) {
     /* GLib's message may quote a line of the file as it is. */
     g_autofree char *file_shown = dbk_config_display(path);
-    g_autofree char *message = dbk_config_display(local_error->message);
+    g_autofree char *message = shorten_message(local_error->message);
     g_set_error(error, local_error->domain, local_error->code, "%s: %s", file_shown, message);
     return NULL;
   }

@@ -77,6 +77,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DbkConfig, dbk_config_free)
 /* dbk_config_path_lookup() as a GLib string (g_free), NULL when no file exists. */
 char *dbk_config_find_path(void);
 
+/* A config file may be this large at most (deskbreak.conf(5) says so);
+ * a larger one is not read. */
+#define DBK_CONFIG_FILE_MAX (1024 * 1024)
+
 /*
  * Reads `path` (NULL: built-in defaults). Every key that is present and
  * valid is taken; a bad value keeps that key's default and adds a message

@@ -403,16 +403,27 @@ static char *lookup_config_path(DbkDaemon *d) {
   return dbk_config_find_path();
 }
 
+/* A file with thousands of bad lines would put them all into every
+ * GetStatus reply and log line: the first few stand for the rest, which
+ * `deskbreak config check` lists. */
+#define MESSAGES_SHOWN 10
+
 static char *join_messages(GPtrArray *messages) {
-  g_ptr_array_add(messages, NULL);
-  char *joined = g_strjoinv("\n", (char **)messages->pdata);
-  g_ptr_array_remove_index(messages, messages->len - 1);
-  return joined;
+  GString *joined = g_string_new(NULL);
+  for (guint i = 0; i < MIN(messages->len, MESSAGES_SHOWN); i++)
+    g_string_append_printf(joined, "%s%s", i ? "\n" : "", (const char *)messages->pdata[i]);
+  if (messages->len > MESSAGES_SHOWN)
+    g_string_append_printf(joined, "\n… and %u more (deskbreak config check lists them all)",
+                           messages->len - MESSAGES_SHOWN);
+  return g_string_free(joined, FALSE);
 }
 
 static void log_warnings(GPtrArray *warnings) {
-  for (guint i = 0; i < warnings->len; i++)
+  for (guint i = 0; i < MIN(warnings->len, MESSAGES_SHOWN); i++)
     g_message("%s", (const char *)warnings->pdata[i]);
+  if (warnings->len > MESSAGES_SHOWN)
+    g_message("… and %u more warnings (deskbreak config check lists them all)",
+              warnings->len - MESSAGES_SHOWN);
 }
 
 /* Takes `config` and `path`; applies them to the session in progress. */

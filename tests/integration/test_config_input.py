@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Config input the daemon must survive and report clearly: text that is
-not UTF-8. Each case is seen through GetStatus, the ConfigError property,
+not UTF-8, huge values, a huge file, many errors. Each case is seen through GetStatus, the ConfigError property,
 Reload, `deskbreak status` and `deskbreak config check`; the harness fails a
 test on any GLib critical or sanitizer report of the daemon."""
 
@@ -129,6 +129,73 @@ class NotUtf8Test(InputTestCase):
         err = self.wait_config_error('a value that is not UTF-8')
         self.assertSameErrorEverywhere(err, '[notify] urgency=low\\xff: not valid UTF-8')
         self.assertEqual(self.status()['interval_usec'], 2 * HOUR, 'the last good config stays')
+
+
+# A message quotes at most 64 characters of the file's text; with the path
+# and what is allowed it stays well below this.
+MESSAGE_MAX = 1000
+
+
+def peak_rss_kib(pid):
+    with open(f'/proc/{pid}/status', encoding='ascii') as f:
+        for line in f:
+            if line.startswith('VmHWM:'):
+                return int(line.split()[1])
+    return 0
+
+
+class LargeInputTest(InputTestCase):
+    """Huge values, a huge file and many errors give short messages."""
+
+    def setUp(self):
+        super().setUp()
+        self.start_notify_mock()
+
+    def test_huge_value_on_reload(self):
+        self.start_daemon(interval='2h')
+        rewrite_bytes(self.config_path, config_text(interval='x' * 500000).encode())
+        err = self.wait_config_error('a huge value')
+        self.assertLess(len(err), MESSAGE_MAX)
+        self.assertSameErrorEverywhere(err, self.config_path,
+                                       '[timer] interval=' + 'x' * 64 + '…: not a duration')
+        self.assertEqual(self.status()['interval_usec'], 2 * HOUR, 'the last good config stays')
+        changed = [c['ConfigError'] for _, c in self.properties_changed if 'ConfigError' in c]
+        self.assertTrue(changed, 'PropertiesChanged for ConfigError')
+        self.assertLess(max(len(c) for c in changed), MESSAGE_MAX)
+        self.assertLess(len(self.daemon_log()), 100000, 'the log quotes no huge value')
+
+    def test_50_mb_file(self):
+        os.makedirs(os.path.dirname(self.config_path))
+        with open(self.config_path, 'wb') as f:
+            f.write(b'[timer]\ninterval=')
+            f.write(b'x' * (50 << 20))
+            f.write(b'\n')
+        self.start_daemon(config=False)
+        st = self.status()
+        self.assertEqual(st['interval_usec'], 30 * MIN, 'the built-in defaults apply')
+        err = st['config_error']
+        self.assertLess(len(err), MESSAGE_MAX)
+        self.assertSameErrorEverywhere(err, self.config_path, 'too large', '1 MiB')
+        self.assertLess(peak_rss_kib(self.daemon.pid), 50 << 10, 'the file was not read')
+        self.assertLess(len(self.daemon_log()), 100000)
+        r = self.cli('config', 'check')
+        self.assertEqual(r.returncode, EXIT_REFUSED, r.stdout + r.stderr)
+        self.assertIn('too large', r.stderr)
+        self.assertLess(len(r.stderr), MESSAGE_MAX)
+
+    def test_many_errors(self):
+        bad = ''.join(f'[stretch:s{i}]\nsteps=A\nhold=H\n' for i in range(1000))
+        self.start_daemon(config=config_text(interval='2h', extra=bad))
+        st = self.status()
+        self.assertEqual(st['interval_usec'], 2 * HOUR)
+        err = st['config_error']
+        self.assertLessEqual(len(err.splitlines()), 11, err)
+        self.assertLess(len(err), 20 * MESSAGE_MAX)
+        self.assertSameErrorEverywhere(err, '[stretch:s0] title: missing', 'and 990 more')
+        # `deskbreak config check` lists them all.
+        r = self.cli('config', 'check')
+        self.assertEqual(r.returncode, EXIT_REFUSED, r.stdout + r.stderr)
+        self.assertEqual(len(r.stderr.splitlines()), 1000)
 
 
 if __name__ == '__main__':

@@ -877,6 +877,149 @@ static void test_path_not_utf8(void **state) {
   expect_one_error("bad-\\xff.conf: [timer] interval=soon", NULL);
 }
 
+/* ---- text too long to quote, files too large to read -------------------- */
+
+/* Messages quote at most this many characters of a group, key or value. */
+#define QUOTE_MAX 64
+/* A message may be this long besides the path and the quoted text. */
+#define MESSAGE_REST 200
+
+static void expect_messages_short(size_t quoted) {
+  size_t max = strlen(fx.path) + quoted * (QUOTE_MAX + 1) * 4 + MESSAGE_REST;
+  GPtrArray *lists[] = {fx.errors, fx.warnings};
+  for (size_t l = 0; l < G_N_ELEMENTS(lists); l++)
+    for (guint i = 0; i < lists[l]->len; i++) {
+      const char *msg = g_ptr_array_index(lists[l], i);
+      if (strlen(msg) > max)
+        fail_msg("a message of %zu bytes (at most %zu expected): %.300s...", strlen(msg), max, msg);
+    }
+  if (fx.error && strlen(fx.error->message) > max)
+    fail_msg("a GError message of %zu bytes (at most %zu expected): %.300s...",
+             strlen(fx.error->message), max, fx.error->message);
+}
+
+/* `c` repeated `n` times, `c` a character of any length in bytes. */
+static char *repeat(const char *c, size_t n) {
+  GString *s = g_string_new(NULL);
+  for (size_t i = 0; i < n; i++)
+    g_string_append(s, c);
+  return g_string_free(s, FALSE);
+}
+
+static void test_long_value_quoted_short(void **state) {
+  (void)state;
+  g_autofree char *xs = repeat("x", 100000);
+  g_autofree char *text = g_strdup_printf("[timer]\ninterval=%s\nsnooze=15m\n", xs);
+  DbkConfig *c = load_text(text);
+  expect_messages_short(1);
+  g_autofree char *shown = g_strdup_printf("interval=%.*s…: not a duration", QUOTE_MAX, xs);
+  expect_one_error(fx.path, shown, NULL);
+  assert_int_equal(c->interval, 30 * MINUTE);
+  assert_int_equal(c->snooze, 15 * MINUTE);
+
+  /* Cut between characters, not inside one; escapes count as one. */
+  g_autofree char *es = repeat("é", 1000);
+  g_free(text);
+  text = g_strdup_printf("[notify]\nurgency=\xff%s\n", es);
+  load_text(text);
+  expect_messages_displayable();
+  expect_messages_short(1);
+  g_autofree char *es_shown = repeat("é", QUOTE_MAX - 1);
+  g_free(shown);
+  shown = g_strdup_printf("urgency=\\xff%s…: not valid UTF-8", es_shown);
+  expect_one_error(shown, NULL);
+
+  /* Exactly QUOTE_MAX characters are quoted whole. */
+  g_autofree char *fits = repeat("y", QUOTE_MAX);
+  g_free(text);
+  text = g_strdup_printf("[idle]\nsource=%s\n", fits);
+  load_text(text);
+  g_free(shown);
+  shown = g_strdup_printf("source=%s: allowed", fits);
+  expect_one_error(shown, NULL);
+}
+
+static void test_long_names_quoted_short(void **state) {
+  (void)state;
+  g_autofree char *long_id = repeat("a", 100000);
+  g_autofree char *text =
+      g_strdup_printf("[stretch:%s]\ntitle=T\nsteps=A\nhold=H\n[timer]\n%s=1\n[%s]\nk=v\n"
+                      "[notify]\nstretches=doorway;%s\n",
+                      long_id, long_id, long_id, long_id);
+  load_text(text);
+  expect_messages_short(2);
+  g_autofree char *cut = g_strdup_printf("%.*s…", QUOTE_MAX, long_id);
+  g_autofree char *group = g_strdup_printf("[stretch:%.*s…]", QUOTE_MAX - 8, long_id);
+  g_autofree char *id = g_strdup_printf("'%s' is not a stretch id", cut);
+  g_autofree char *stretch = g_strdup_printf("unknown stretch '%s'", cut);
+  /* The bad stretch and the rotation naming an unknown one. */
+  assert_int_equal(fx.errors->len, 2);
+  assert_non_null(strstr(g_ptr_array_index(fx.errors, 0), group));
+  assert_non_null(strstr(g_ptr_array_index(fx.errors, 0), id));
+  assert_non_null(strstr(g_ptr_array_index(fx.errors, 1), stretch));
+  /* The unknown key and the unknown group. */
+  assert_int_equal(fx.warnings->len, 2);
+}
+
+/* GLib's own message quotes a line of the file; it is shortened too. */
+static void test_long_line_quoted_short(void **state) {
+  (void)state;
+  g_autofree char *xs = repeat("x", 100000);
+  g_autofree char *text = g_strdup_printf("[timer]\n%s\n", xs);
+  write_file(fx.path, text, -1);
+  expect_load_fails(fx.path, true);
+  expect_messages_short(1);
+  assert_non_null(strstr(fx.error->message, "…"));
+  g_free(text);
+  text = g_strdup_printf("[timer]\na[\xff%s]=1\n", xs);
+  write_file(fx.path, text, -1);
+  expect_load_fails(fx.path, true);
+  expect_messages_displayable();
+  expect_messages_short(1);
+  assert_non_null(strstr(fx.error->message, "a[\\xffxxx"));
+}
+
+/* An unknown stretch lists the known ones, but not thousands of them. */
+static void test_unknown_stretch_among_many(void **state) {
+  (void)state;
+  GString *text = g_string_new("[notify]\nstretches=nope\n");
+  for (int i = 0; i < 1000; i++)
+    g_string_append_printf(text, "[stretch:s%d]\ntitle=T\nsteps=A\nhold=H\n", i);
+  DbkConfig *c = load_text(text->str);
+  g_string_free(text, TRUE);
+  assert_int_equal(c->n_custom_stretches, 1000);
+  expect_messages_short(1);
+  expect_one_error("unknown stretch 'nope'", "bruegger", "doorway", "s0", NULL);
+  expect_stretches(c, default_stretches);
+}
+
+/* A config file is small: a larger one is not read at all. */
+static void test_file_too_large(void **state) {
+  (void)state;
+  /* At the limit, it loads. */
+  static const char head[] = "[timer]\ninterval=20m\n#";
+  size_t size = 1024 * 1024; /* 1 MiB, as deskbreak.conf(5) says */
+  char *data = g_malloc(size + 1);
+  memcpy(data, head, strlen(head));
+  memset(data + strlen(head), 'x', size - strlen(head) - 1);
+  data[size - 1] = '\n';
+  write_file(fx.path, data, (gssize)size);
+  DbkConfig *c = dbk_config_load(fx.path, fx.errors, fx.warnings, &fx.error);
+  assert_non_null(c);
+  assert_int_equal(c->interval, 20 * MINUTE);
+  dbk_config_free(c);
+  expect_clean();
+
+  /* One byte more, and it is an error that names the file and the limit. */
+  data[size] = '\n';
+  write_file(fx.path, data, (gssize)size + 1);
+  g_free(data);
+  expect_load_fails(fx.path, true);
+  expect_messages_short(0);
+  if (!strstr(fx.error->message, "too large") || !strstr(fx.error->message, "1 MiB"))
+    fail_msg("error \"%s\" does not say the file is too large for 1 MiB", fx.error->message);
+}
+
 /* ---- copy and equal ------------------------------------------------------ */
 
 static void test_copy_and_equal(void **state) {
@@ -1082,6 +1225,11 @@ int main(void) {
       T(test_control_characters_escaped),
       T(test_value_not_utf8),
       T(test_path_not_utf8),
+      T(test_long_value_quoted_short),
+      T(test_long_names_quoted_short),
+      T(test_long_line_quoted_short),
+      T(test_unknown_stretch_among_many),
+      T(test_file_too_large),
       T(test_copy_and_equal),
       T(test_loaded_equals_default),
       T(test_lookup_order),
