@@ -458,6 +458,16 @@ static int run_stretch(int argc, char **argv) {
   return EXIT_OK;
 }
 
+/* The lookup passes over what is not a regular file: say so. */
+static void on_lookup_skipped(const char *path, const char *what, void *user_data) {
+  (void)user_data;
+  log_error("%s: %s, not a regular file: skipped", path, what);
+}
+
+static char *lookup_config_path(void) {
+  return dbk_config_path_lookup_report(on_lookup_skipped, NULL);
+}
+
 static void print_no_config(void) {
   _cleanup_(freep) char *user_path = dbk_config_path_user();
 
@@ -488,7 +498,7 @@ static int run_config_path(int argc, char **argv) {
   }
 
   /* The daemon would read what the lookup finds: say that, and that it is a guess. */
-  path = dbk_config_path_lookup();
+  path = lookup_config_path();
   if (path)
     puts(path);
   else
@@ -508,7 +518,7 @@ static int run_config_check(int argc, char **argv) {
   if (r != 0)
     return r;
   if (!path) {
-    found = dbk_config_path_lookup();
+    found = lookup_config_path();
     if (!found) {
       puts("no config file: built-in defaults");
       return EXIT_OK;

@@ -18,9 +18,33 @@ static char *join(const char *dir, size_t dir_len) {
   return path;
 }
 
-static int is_regular_file(const char *path) {
+const char *dbk_file_type_name(unsigned mode) {
+  if (S_ISREG(mode))
+    return "a regular file";
+  if (S_ISDIR(mode))
+    return "a directory";
+  if (S_ISFIFO(mode))
+    return "a FIFO";
+  if (S_ISSOCK(mode))
+    return "a socket";
+  if (S_ISCHR(mode))
+    return "a character device";
+  if (S_ISBLK(mode))
+    return "a block device";
+  return "not a file";
+}
+
+/* Whether the lookup takes `path`; what exists there but is not a regular
+ * file (a FIFO would block the reader) is passed over, and reported. */
+static int takes(const char *path, DbkConfigPathSkipped skipped, void *user_data) {
   struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+  if (stat(path, &st) < 0)
+    return 0;
+  if (S_ISREG(st.st_mode))
+    return 1;
+  if (skipped)
+    skipped(path, dbk_file_type_name(st.st_mode), user_data);
+  return 0;
 }
 
 char *dbk_config_path_user(void) {
@@ -44,8 +68,12 @@ char *dbk_config_path_user(void) {
 }
 
 char *dbk_config_path_lookup(void) {
+  return dbk_config_path_lookup_report(NULL, NULL);
+}
+
+char *dbk_config_path_lookup_report(DbkConfigPathSkipped skipped, void *user_data) {
   char *user = dbk_config_path_user();
-  if (user && is_regular_file(user))
+  if (user && takes(user, skipped, user_data))
     return user;
   free(user);
 
@@ -56,7 +84,7 @@ char *dbk_config_path_lookup(void) {
     size_t len = strcspn(p, ":");
     if (len > 0 && p[0] == '/') {
       char *path = join(p, len);
-      if (path && is_regular_file(path))
+      if (path && takes(path, skipped, user_data))
         return path;
       free(path);
     }

@@ -588,8 +588,14 @@ static void load_idle(GKeyFile *file, const char *path, DbkConfig *config, GPtrA
                 "allowed: count-as-present, ignore");
 }
 
-char *dbk_config_find_path(void) {
-  char *found = dbk_config_path_lookup();
+static void on_skipped(const char *path, const char *what, void *data) {
+  g_autofree char *shown = dbk_config_display(path);
+  if (data)
+    g_ptr_array_add(data, g_strdup_printf("%s: %s, not a regular file: skipped", shown, what));
+}
+
+char *dbk_config_find_path(GPtrArray *warnings) {
+  char *found = dbk_config_path_lookup_report(on_skipped, warnings);
   char *path = g_strdup(found);
   free(found);
   return path;
@@ -604,14 +610,34 @@ static void set_too_large(GError **error, goffset size) {
               "too large (%" G_GOFFSET_FORMAT " bytes); a config file may be at most 1 MiB", size);
 }
 
-/* The whole file, at most DBK_CONFIG_FILE_MAX bytes; messages without the path. */
+static void set_not_regular(GError **error, mode_t mode) {
+  g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+              "not a regular file but %s; the config must be a regular file",
+              dbk_file_type_name(mode));
+}
+
+/*
+ * The whole file, at most DBK_CONFIG_FILE_MAX bytes; messages without the
+ * path. Only a regular file is read: a FIFO would block until a writer
+ * comes, a device may never end. It is checked before opening (opening
+ * some devices does something) and again on what was opened, without
+ * waiting for a FIFO's writer in between.
+ */
 static gboolean read_file(const char *path, char **ret_data, gsize *ret_length, GError **error) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (stat(path, &st) < 0) {
+    set_error_from_errno(error, errno);
+    return FALSE;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    set_not_regular(error, st.st_mode);
+    return FALSE;
+  }
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     set_error_from_errno(error, errno);
     return FALSE;
   }
-  struct stat st;
   gboolean ok = FALSE;
   GByteArray *data = NULL;
   if (fstat(fd, &st) < 0) {
@@ -619,7 +645,7 @@ static gboolean read_file(const char *path, char **ret_data, gsize *ret_length, 
     goto out;
   }
   if (!S_ISREG(st.st_mode)) {
-    g_set_error_literal(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "not a regular file");
+    set_not_regular(error, st.st_mode);
     goto out;
   }
   if (st.st_size > DBK_CONFIG_FILE_MAX) {

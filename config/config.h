@@ -74,8 +74,12 @@ void dbk_config_free(DbkConfig *config);
 gboolean dbk_config_equal(const DbkConfig *a, const DbkConfig *b);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DbkConfig, dbk_config_free)
 
-/* dbk_config_path_lookup() as a GLib string (g_free), NULL when no file exists. */
-char *dbk_config_find_path(void);
+/*
+ * dbk_config_path_lookup() as a GLib string (g_free), NULL when no file
+ * exists; a warning (optional) for each place passed over because what is
+ * there is not a regular file.
+ */
+char *dbk_config_find_path(GPtrArray *warnings);
 
 /* A config file may be this large at most (deskbreak.conf(5) says so);
  * a larger one is not read. */

@@ -397,10 +397,10 @@ static void set_config_error(DbkDaemon *d, const char *message) {
   }
 }
 
-static char *lookup_config_path(DbkDaemon *d) {
+static char *lookup_config_path(DbkDaemon *d, GPtrArray *warnings) {
   if (d->options.config_override)
     return g_strdup(d->options.config_override);
-  return dbk_config_find_path();
+  return dbk_config_find_path(warnings);
 }
 
 /* A file with thousands of bad lines would put them all into every
@@ -447,9 +447,9 @@ static void apply_config(DbkDaemon *d, DbkConfig *config, char *path) {
 }
 
 static gboolean reload(DbkDaemon *d, GError **error) {
-  g_autofree char *path = lookup_config_path(d);
   g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+  g_autofree char *path = lookup_config_path(d, warnings);
   g_autoptr(GError) local_error = NULL;
   g_autoptr(DbkConfig) config = dbk_config_load(path, errors, warnings, &local_error);
 
@@ -477,9 +477,9 @@ static void on_config_changed(void *data) {
 
 /* At start-up a bad key falls back to its default; the rest is taken. */
 static void init_config(DbkDaemon *d) {
-  d->config_path = lookup_config_path(d);
   g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+  d->config_path = lookup_config_path(d, warnings);
   g_autoptr(GError) error = NULL;
 
   d->config = dbk_config_load(d->config_path, errors, warnings, &error);

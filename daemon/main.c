@@ -48,23 +48,25 @@ static GLogWriterOutput write_log(GLogLevelFlags level, const GLogField *fields,
 /* --check-config: what `deskbreak config check` runs. 0 valid, 1 invalid, 2 unreadable. */
 static int check_config(const char *path) {
   g_autofree char *owned = NULL;
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
   if (!path || !*path)
-    path = owned = dbk_config_find_path();
+    path = owned = dbk_config_find_path(warnings);
   if (!path) {
+    for (guint i = 0; i < warnings->len; i++)
+      fprintf(stderr, "%s\n", (const char *)warnings->pdata[i]);
     printf("No config file: the built-in defaults apply.\n");
     return 0;
   }
 
-  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
-  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GError) error = NULL;
   g_autoptr(DbkConfig) config = dbk_config_load(path, errors, warnings, &error);
+  for (guint i = 0; i < warnings->len; i++)
+    fprintf(stderr, "%s\n", (const char *)warnings->pdata[i]);
   if (!config) {
     fprintf(stderr, "%s\n", error->message);
     return 2;
   }
-  for (guint i = 0; i < warnings->len; i++)
-    fprintf(stderr, "%s\n", (const char *)warnings->pdata[i]);
   for (guint i = 0; i < errors->len; i++)
     fprintf(stderr, "%s\n", (const char *)errors->pdata[i]);
   if (errors->len > 0)

@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Config input the daemon must survive and report clearly: text that is
-not UTF-8, huge values, a huge file, many errors. Each case is seen through GetStatus, the ConfigError property,
-Reload, `deskbreak status` and `deskbreak config check`; the harness fails a
-test on any GLib critical or sanitizer report of the daemon."""
+not UTF-8, huge values, a huge file, many errors, a FIFO or a device in
+place of the file. Each case is seen through GetStatus, the ConfigError
+property, Reload, `deskbreak status` and `deskbreak config check`; the
+harness fails a test on any GLib critical or sanitizer report of the
+daemon."""
 
 import os
 
@@ -196,6 +198,70 @@ class LargeInputTest(InputTestCase):
         r = self.cli('config', 'check')
         self.assertEqual(r.returncode, EXIT_REFUSED, r.stdout + r.stderr)
         self.assertEqual(len(r.stderr.splitlines()), 1000)
+
+
+class NotRegularFileTest(InputTestCase):
+    """Only regular files are read: a FIFO without a writer or a symlink to
+    /dev/zero is a named error at once, never a daemon that hangs."""
+
+    def setUp(self):
+        super().setUp()
+        self.start_notify_mock()
+        os.makedirs(os.path.dirname(self.config_path))
+
+    def check_refused(self, what):
+        st = self.status()
+        self.assertEqual(st['interval_usec'], 30 * MIN, 'the built-in defaults apply')
+        self.assertSameErrorEverywhere(st['config_error'], self.config_path, what,
+                                       'not a regular file')
+        r = self.cli('config', 'check', self.config_path)
+        self.assertEqual(r.returncode, EXIT_REFUSED, r.stdout + r.stderr)
+        self.assertIn(what, r.stderr)
+
+    def test_fifo_at_start(self):
+        os.mkfifo(self.config_path)
+        self.start_daemon(config=False)
+        self.check_refused('a FIFO')
+
+    def test_fifo_on_reload(self):
+        self.start_daemon(interval='2h')
+        os.unlink(self.config_path)
+        os.mkfifo(self.config_path)
+        err = self.wait_config_error('a FIFO in place of the file')
+        self.assertSameErrorEverywhere(err, self.config_path, 'a FIFO', 'not a regular file')
+        self.assertEqual(self.status()['interval_usec'], 2 * HOUR, 'the last good config stays')
+        # A regular file again, and it is read.
+        os.unlink(self.config_path)
+        dbktest.write_file(self.config_path, config_text(interval='3h'))
+        self.wait_until(lambda: self.status()['interval_usec'] == 3 * HOUR,
+                        what='the file read again')
+        self.assertEqual(self.config_error(), '')
+
+    def test_symlink_to_dev_zero(self):
+        os.symlink('/dev/zero', self.config_path)
+        self.start_daemon(config=False)
+        self.check_refused('a character device')
+        self.assertLess(peak_rss_kib(self.daemon.pid), 50 << 10, 'nothing was read')
+
+    def test_fifo_in_lookup_is_skipped(self):
+        # The lookup passes over the FIFO in the user's place, saying so,
+        # and takes the next file.
+        system_dir = os.path.join(self.tmp, 'xdg-dirs')
+        system_file = os.path.join(system_dir, 'deskbreak', 'deskbreak.conf')
+        dbktest.write_file(system_file, config_text(interval='3h'))
+        os.mkfifo(self.config_path)
+        env = self.base_env(XDG_CONFIG_DIRS=system_dir)
+        self.start_daemon(config=False, use_config_option=False, env=env)
+        st = self.status()
+        self.assertEqual(st['config_path'], system_file)
+        self.assertEqual(st['interval_usec'], 3 * HOUR)
+        self.assertEqual(st['config_error'], '')
+        warning = f'{self.config_path}: a FIFO, not a regular file: skipped'
+        self.assertIn(warning, self.daemon_log())
+        r = self.cli('config', 'check', env=env)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn(warning, r.stderr)
+        self.assertIn(system_file, r.stdout)
 
 
 if __name__ == '__main__':

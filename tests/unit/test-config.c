@@ -13,8 +13,11 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config-path.h"
 #include "config.h"
@@ -877,6 +880,36 @@ static void test_path_not_utf8(void **state) {
   expect_one_error("bad-\\xff.conf: [timer] interval=soon", NULL);
 }
 
+/* Only regular files are read: a FIFO without a writer, a device, a
+ * directory are each a named error at once, never a wait or an endless read. */
+static void expect_not_regular(const char *path, const char *what) {
+  alarm(10); /* a load that blocks ends the test here */
+  expect_load_fails(path, true);
+  alarm(0);
+  expect_messages_displayable();
+  if (!strstr(fx.error->message, "not a regular file") || !strstr(fx.error->message, what))
+    fail_msg("error \"%s\" does not say it is %s, not a regular file", fx.error->message, what);
+}
+
+static void test_fifo_is_not_read(void **state) {
+  (void)state;
+  if (mkfifo(fx.path, 0600) < 0)
+    fail_msg("mkfifo: %s", g_strerror(errno));
+  expect_not_regular(fx.path, "a FIFO");
+}
+
+static void test_symlink_to_device_is_not_read(void **state) {
+  (void)state;
+  if (symlink("/dev/zero", fx.path) < 0)
+    fail_msg("symlink: %s", g_strerror(errno));
+  expect_not_regular(fx.path, "a character device");
+}
+
+static void test_directory_is_named(void **state) {
+  (void)state;
+  expect_not_regular(fx.dir, "a directory");
+}
+
 /* ---- text too long to quote, files too large to read -------------------- */
 
 /* Messages quote at most this many characters of a group, key or value. */
@@ -1179,6 +1212,52 @@ static void test_lookup_default_dirs(void **state) {
   expect_lookup(in_home);
 }
 
+static void on_skipped(const char *path, const char *what, void *data) {
+  g_ptr_array_add(data, g_strdup_printf("%s is %s", path, what));
+}
+
+/* What is not a regular file is passed over, and the lookup says so. */
+static void test_lookup_reports_skipped(void **state) {
+  (void)state;
+  g_autofree char *home = g_build_filename(fx.dir, "home", NULL);
+  g_autofree char *user = g_build_filename(fx.dir, "user-config", NULL);
+  g_autofree char *sys = g_build_filename(fx.dir, "sys", NULL);
+  g_mkdir_with_parents(home, 0700);
+  g_setenv("HOME", home, TRUE);
+  g_setenv("XDG_CONFIG_HOME", user, TRUE);
+  g_setenv("XDG_CONFIG_DIRS", sys, TRUE);
+  g_autofree char *in_sys = make_conf(sys);
+  g_autofree char *in_user = make_conf(user);
+  g_unlink(in_user);
+  if (mkfifo(in_user, 0600) < 0)
+    fail_msg("mkfifo: %s", g_strerror(errno));
+
+  g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func(g_free);
+  char *found = dbk_config_path_lookup_report(on_skipped, skipped);
+  assert_non_null(found);
+  assert_string_equal(found, in_sys);
+  free(found);
+  assert_int_equal(skipped->len, 1);
+  g_autofree char *want = g_strdup_printf("%s is a FIFO", in_user);
+  assert_string_equal(g_ptr_array_index(skipped, 0), want);
+
+  /* The GLib wrapper turns it into a warning naming the path. */
+  g_autofree char *path = dbk_config_find_path(fx.warnings);
+  assert_string_equal(path, in_sys);
+  assert_int_equal(fx.warnings->len, 1);
+  const char *warning = g_ptr_array_index(fx.warnings, 0);
+  if (!strstr(warning, in_user) || !strstr(warning, "a FIFO") || !strstr(warning, "skipped"))
+    fail_msg("warning \"%s\" does not name %s, a FIFO, skipped", warning, in_user);
+
+  /* Missing files are no news. */
+  g_unlink(in_user);
+  g_ptr_array_set_size(skipped, 0);
+  found = dbk_config_path_lookup_report(on_skipped, skipped);
+  assert_string_equal(found, in_sys);
+  free(found);
+  assert_int_equal(skipped->len, 0);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void) {
@@ -1220,6 +1299,9 @@ int main(void) {
       T(test_not_a_key_file),
       T(test_missing_file),
       T(test_directory_is_not_a_file),
+      T(test_fifo_is_not_read),
+      T(test_symlink_to_device_is_not_read),
+      T(test_directory_is_named),
       T(test_group_not_utf8),
       T(test_key_not_utf8),
       T(test_control_characters_escaped),
@@ -1234,6 +1316,7 @@ int main(void) {
       T(test_loaded_equals_default),
       T(test_lookup_order),
       T(test_lookup_default_dirs),
+      T(test_lookup_reports_skipped),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
