@@ -3,7 +3,8 @@
  * Notices when the config file may have changed: it watches the directories
  * the file can live in (editors replace files rather than write them, so a
  * watch on the file alone would be lost) and calls back once a burst of
- * events has settled.
+ * events has settled. A directory that goes away (removed, replaced by a
+ * file) is waited for in its parent, and watched again when it comes back.
  */
 #pragma once
 

@@ -5,6 +5,7 @@ editor-style renames), Reload() and `deskbreak reload`, SIGHUP, invalid
 values at start-up and on reload, and the XDG lookup."""
 
 import os
+import shutil
 import signal
 
 import dbktest
@@ -95,6 +96,66 @@ class LiveEditTest(DeskbreakTestCase):
         self.assertTrue(self.daemon.alive())
         dbktest.write_file(self.config_path, config_text(interval='2h'))
         self.wait_interval(2 * HOUR)
+
+
+class DirectoryReplacedTest(DeskbreakTestCase):
+    """The watch follows the config's directory when it goes away (replaced
+    by a file) and comes back as a directory with a config in it: no
+    Reload needed."""
+
+    def setUp(self):
+        super().setUp()
+        self.start_notify_mock()
+        self.config_dir = os.path.dirname(self.config_path)
+
+    def wait_interval(self, usec, what):
+        self.wait_until(lambda: self.status()['interval_usec'] == usec, what=what)
+
+    def replace_dir_by_file(self):
+        shutil.rmtree(self.config_dir)
+        with open(self.config_dir, 'w', encoding='utf-8') as f:
+            f.write('not a directory\n')
+
+    def test_lookup(self):
+        self.start_daemon(use_config_option=False, interval='2h')
+        self.replace_dir_by_file()
+        self.wait_interval(30 * MIN, 'the defaults once the directory is gone')
+        self.assertEqual(self.status()['config_path'], '')
+
+        # Back as a directory, the config written into it at once.
+        os.unlink(self.config_dir)
+        dbktest.write_file(self.config_path, config_text(interval='3h'))
+        self.wait_interval(3 * HOUR, 'the config in the directory made again')
+        self.assertEqual(self.status()['config_path'], self.config_path)
+
+        # Gone again, then back whole: a directory renamed into place.
+        self.replace_dir_by_file()
+        self.wait_interval(30 * MIN, 'the defaults once the directory is gone again')
+        staged = os.path.join(self.tmp, 'staged')
+        dbktest.write_file(os.path.join(staged, 'deskbreak.conf'), config_text(interval='4h'))
+        os.unlink(self.config_dir)
+        os.rename(staged, self.config_dir)
+        self.wait_interval(4 * HOUR, 'the config in the directory renamed into place')
+
+        # And edits in it are seen as before.
+        write_in_place(self.config_path, config_text(interval='5h'))
+        self.wait_interval(5 * HOUR, 'an edit in the directory that came back')
+        self.assertEqual(self.status()['config_error'], '')
+
+    def test_config_option(self):
+        self.start_daemon(interval='2h')
+        self.replace_dir_by_file()
+        self.wait_until(lambda: self.status()['config_error'],
+                        what='config_error once the directory is gone')
+        self.assertIn(self.config_path, self.status()['config_error'])
+        self.assertEqual(self.status()['interval_usec'], 2 * HOUR, 'the last good config stays')
+
+        os.unlink(self.config_dir)
+        dbktest.write_file(self.config_path, config_text(interval='3h'))
+        self.wait_interval(3 * HOUR, 'the config in the directory made again')
+        self.assertEqual(self.status()['config_error'], '')
+        write_in_place(self.config_path, config_text(interval='4h'))
+        self.wait_interval(4 * HOUR, 'an edit in the directory that came back')
 
 
 class ExplicitReloadTest(DeskbreakTestCase):
