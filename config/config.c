@@ -528,12 +528,17 @@ static void load_notify(GKeyFile *file, const char *path, DbkConfig *config, GPt
   if (value) {
     g_auto(GStrv) list = g_key_file_get_string_list(file, "notify", "stretches", NULL, NULL);
     g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
+    /* The user's own ids, so that a long rotation of many stretches is
+     * checked in linear time, not one search of them all per id. */
+    g_autoptr(GHashTable) custom = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t i = 0; i < config->n_custom_stretches; i++)
+      g_hash_table_add(custom, (char *)config->custom_stretches[i].id);
     gboolean ok = TRUE;
     for (char **id = list; id && *id; id++) {
       g_strstrip(*id);
       if (**id == '\0')
         continue;
-      if (!dbk_config_find_stretch(config, *id)) {
+      if (!g_hash_table_contains(custom, *id) && !dbk_stretch_find(*id)) {
         size_t n;
         const DbkStretch *all = dbk_stretches_builtin(&n);
         g_autoptr(GString) known = g_string_new(NULL);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config-path.h"
@@ -1060,6 +1061,54 @@ static void test_file_too_large(void **state) {
     fail_msg("error \"%s\" does not say the file is too large for 1 MiB", fx.error->message);
 }
 
+/* ---- many stretches ------------------------------------------------------ */
+
+/* n stretches of the user's own, all in the rotation. */
+static char *many_stretches(unsigned n) {
+  GString *text = g_string_new("[notify]\nstretches=");
+  for (unsigned i = 0; i < n; i++)
+    g_string_append_printf(text, "%ss%u", i ? ";" : "", i);
+  g_string_append_c(text, '\n');
+  for (unsigned i = 0; i < n; i++)
+    g_string_append_printf(text, "[stretch:s%u]\ntitle=T\nsteps=A\nhold=H\n", i);
+  return g_string_free(text, FALSE);
+}
+
+/* CPU time of one load of `text`, the best of three. */
+static double load_seconds(const char *text, unsigned n) {
+  write_file(fx.path, text, -1);
+  double best = G_MAXDOUBLE;
+  for (int round = 0; round < 3; round++) {
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+    DbkConfig *c = dbk_config_load(fx.path, fx.errors, fx.warnings, &fx.error);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+    assert_non_null(c);
+    expect_clean();
+    assert_int_equal(c->n_custom_stretches, n);
+    assert_int_equal(g_strv_length(c->stretches), n);
+    dbk_config_free(c);
+    best = MIN(best, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+  }
+  return best;
+}
+
+/* The time to load grows with the number of stretches about linearly: four
+ * times as many take about four times as long, not sixteen. */
+static void test_many_stretches_load_in_linear_time(void **state) {
+  (void)state;
+  enum { SMALL = 4000, LARGE = 4 * SMALL };
+  g_autofree char *small = many_stretches(SMALL);
+  g_autofree char *large = many_stretches(LARGE);
+  assert_true(strlen(large) <= 1024 * 1024); /* within the limit on the file's size */
+  double t_small = load_seconds(small, SMALL);
+  double t_large = load_seconds(large, LARGE);
+  print_message("# %d stretches: %.3f s, %d: %.3f s (%.1f times)\n", SMALL, t_small, LARGE, t_large,
+                t_large / t_small);
+  if (t_large > 8 * t_small)
+    fail_msg("%d stretches take %.1f times as long to load as %d", LARGE, t_large / t_small, SMALL);
+}
+
 /* ---- copy and equal ------------------------------------------------------ */
 
 static void test_copy_and_equal(void **state) {
@@ -1319,6 +1368,7 @@ int main(void) {
       T(test_long_line_quoted_short),
       T(test_unknown_stretch_among_many),
       T(test_file_too_large),
+      T(test_many_stretches_load_in_linear_time),
       T(test_copy_and_equal),
       T(test_loaded_equals_default),
       T(test_lookup_order),
