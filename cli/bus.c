@@ -23,14 +23,18 @@ static sd_bus *bus;
 
 /* ---- messages ---- */
 
+void log_errorv(const char *fmt, va_list ap) {
+  fputs("deskbreak: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+}
+
 void log_error(const char *fmt, ...) {
   va_list ap;
 
-  fputs("deskbreak: ", stderr);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  log_errorv(fmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
 }
 
 int64_t now_realtime(void) {

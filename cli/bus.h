@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,6 +43,7 @@ enum {
 
 /* "deskbreak: " and the message, a line on stderr. */
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_errorv(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* The wall clock, unix µs. */
 int64_t now_realtime(void);

@@ -47,11 +47,9 @@ static int usage_error(const char *command, const char *fmt, ...)
 static int usage_error(const char *command, const char *fmt, ...) {
   va_list ap;
 
-  fputs("deskbreak: ", stderr);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  log_errorv(fmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
   fprintf(stderr, "Try 'deskbreak %s%s--help'.\n", command ? command : "", command ? " " : "");
   return EXIT_USAGE;
 }
