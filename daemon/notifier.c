@@ -26,6 +26,15 @@
  * The first two belong to one server: they are read when its owner
  * appears, from then on taken from its PropertiesChanged, and forgotten
  * when the owner changes. A server that has neither simply does not count.
+ *
+ * A server may own the name a moment before it answers calls (GNOME Shell's
+ * notification service does). While it does not answer, it is asked again
+ * for its information (GetServerInformation, sent to its unique name) on a
+ * timer, 250 ms doubling to 4 s, for up to a minute. Once it answers its
+ * name is known, its do-not-disturb state is read again, and a reminder it
+ * could not take is offered again through server_appeared(). The asking
+ * stops at once when the owner changes or leaves, and when the reminder
+ * that waited for it is closed while the name is known.
  */
 #include "notifier.h"
 
@@ -55,6 +64,12 @@
 #define WHY_DUNST_PAUSED "dunst is paused"
 #define WHY_SERVER_INHIBITED "the notification server is in do-not-disturb"
 #define WHY_GNOME_BANNERS_OFF "GNOME: notification banners are off"
+
+/* Asking a server that does not answer yet again. */
+#define RETRY_FIRST_MS 250
+#define RETRY_MAX_MS 4000
+#define RETRY_GIVE_UP_USEC (60 * G_USEC_PER_SEC)
+#define RETRY_CALL_TIMEOUT_MS 5000
 
 #define ACTION_DONE "done"
 #define ACTION_SNOOZE "snooze"
@@ -97,6 +112,19 @@ struct DbkNotifier {
   GSettings *gnome_notifications; /* NULL when the schema is not installed */
   gboolean banners_off;           /* GNOME's show-banners is false */
   gboolean dnd;                   /* the combined state last reported */
+
+  /*
+   * The owner does not answer yet: it is asked again. retry_since is the
+   * first failure (monotonic µs; 0 = not asking), kept until a reminder
+   * goes out so that a server that answers but refuses Notify is not asked
+   * forever. retry_source is the next try's timer and retry_cancellable
+   * the call in flight; at most one of the two is set.
+   */
+  gint64 retry_since;
+  guint retry_delay_ms;
+  guint retry_source;
+  GCancellable *retry_cancellable;
+  gboolean show_pending; /* a reminder it could not take waits for it */
 };
 
 static void drop_reminder(DbkNotifier *notifier) {
@@ -109,14 +137,57 @@ static void drop_reminder(DbkNotifier *notifier) {
   notifier->reminder_awaits_owner = FALSE;
 }
 
+/* Stops asking the server again. */
+static void stop_retry(DbkNotifier *notifier) {
+  g_clear_handle_id(&notifier->retry_source, g_source_remove);
+  if (notifier->retry_cancellable) {
+    g_cancellable_cancel(notifier->retry_cancellable);
+    g_clear_object(&notifier->retry_cancellable);
+  }
+  notifier->retry_since = 0;
+  notifier->show_pending = FALSE;
+}
+
+static gboolean on_retry_due(gpointer user_data);
+
+/*
+ * The owner did not answer (`why`): asks it again after the next delay,
+ * unless a try is on the way already or it has had its minute. Logged
+ * once, when the asking starts.
+ */
+static void schedule_retry(DbkNotifier *notifier, const char *why) {
+  gint64 now = g_get_monotonic_time();
+
+  if (!notifier->owner || notifier->retry_source || notifier->retry_cancellable)
+    return;
+  if (notifier->retry_since == 0) {
+    notifier->retry_since = now;
+    notifier->retry_delay_ms = RETRY_FIRST_MS;
+    g_message(
+        "Notification server %s does not answer yet; asking it again for up to a minute%s%s%s",
+        notifier->owner, why ? " (" : "", why ? why : "", why ? ")" : "");
+  } else if (now - notifier->retry_since >= RETRY_GIVE_UP_USEC) {
+    g_message("Notification server %s has not answered for a minute; no longer asking it",
+              notifier->owner);
+    /* retry_since stays: this owner has had its minute. */
+    notifier->show_pending = FALSE;
+    return;
+  } else {
+    notifier->retry_delay_ms = MIN(notifier->retry_delay_ms * 2, RETRY_MAX_MS);
+  }
+  notifier->retry_source = g_timeout_add(notifier->retry_delay_ms, on_retry_due, notifier);
+}
+
 static void refresh_server_name(DbkNotifier *notifier) {
   g_autofree char *name = NULL;
 
   g_clear_pointer(&notifier->server_name, g_free);
-  if (notify_get_server_info(&name, NULL, NULL, NULL))
+  if (notify_get_server_info(&name, NULL, NULL, NULL)) {
     notifier->server_name = g_steal_pointer(&name);
-  else
+  } else {
     g_debug("Notification server %s gives no server information", notifier->owner);
+    schedule_retry(notifier, "no server information");
+  }
 }
 
 /* ---- do-not-disturb ---- */
@@ -274,8 +345,8 @@ static void on_server_properties_changed(GDBusConnection *connection, const char
   update_dnd(notifier);
 }
 
-/* Forgets everything about the server that was, without telling anyone yet. */
-static void forget_server(DbkNotifier *notifier) {
+/* Forgets the server's do-not-disturb state and stops following it. */
+static void forget_server_state(DbkNotifier *notifier) {
   if (notifier->server_cancellable) {
     g_cancellable_cancel(notifier->server_cancellable);
     g_clear_object(&notifier->server_cancellable);
@@ -288,6 +359,12 @@ static void forget_server(DbkNotifier *notifier) {
   notifier->announce_server = FALSE;
   notifier->server_inhibited = FALSE;
   notifier->server_paused = FALSE;
+}
+
+/* Forgets everything about the server that was, without telling anyone yet. */
+static void forget_server(DbkNotifier *notifier) {
+  stop_retry(notifier);
+  forget_server_state(notifier);
 }
 
 /* Follows the do-not-disturb state of the server that just became the owner. */
@@ -314,6 +391,74 @@ static void on_server_appeared_read(DbkNotifier *notifier) {
       notifier->listener.server_appeared(notifier->user_data);
   }
   update_dnd(notifier);
+}
+
+/* One GetServerInformation of a retry in flight. */
+typedef struct {
+  DbkNotifier *notifier;
+  GCancellable *cancellable; /* retry_cancellable, cancelled when the asking stops */
+} RetryCall;
+
+static void retry_call_free(RetryCall *call) {
+  g_object_unref(call->cancellable);
+  g_free(call);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RetryCall, retry_call_free)
+
+static void on_retry_answered(GObject *source, GAsyncResult *result, gpointer user_data) {
+  g_autoptr(RetryCall) call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  const char *name = NULL;
+
+  reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
+  /* The owner changed or the notifier is gone (call->notifier with it). */
+  if (g_cancellable_is_cancelled(call->cancellable))
+    return;
+
+  DbkNotifier *notifier = call->notifier;
+  g_clear_object(&notifier->retry_cancellable);
+  if (!reply) {
+    schedule_retry(notifier, NULL);
+    return;
+  }
+
+  g_variant_get(reply, "(&s&s&s&s)", &name, NULL, NULL, NULL);
+  g_free(notifier->server_name);
+  notifier->server_name = g_strdup(name);
+  g_message("Notification server %s (%s) answers now", name, notifier->owner);
+
+  /*
+   * What was read of its do-not-disturb state while it did not answer
+   * does not hold: read it again, and offer a reminder it could not take
+   * only once that is in, as for a server that just appeared.
+   */
+  gboolean announce = notifier->announce_server || notifier->show_pending;
+  if (notifier->show_pending)
+    notifier->show_pending = FALSE; /* retry_since stays until the reminder goes out */
+  else
+    stop_retry(notifier);
+  forget_server_state(notifier);
+  notifier->announce_server = announce;
+  read_server(notifier);
+}
+
+static gboolean on_retry_due(gpointer user_data) {
+  DbkNotifier *notifier = user_data;
+  RetryCall *call = g_new(RetryCall, 1);
+
+  notifier->retry_source = 0;
+  notifier->retry_cancellable = g_cancellable_new();
+  *call = (RetryCall){
+      .notifier = notifier,
+      .cancellable = g_object_ref(notifier->retry_cancellable),
+  };
+  /* To the owner's unique name: only its own answer counts. */
+  g_dbus_connection_call(
+      notifier->session_bus, notifier->owner, NOTIFICATIONS_PATH, NOTIFICATIONS_INTERFACE,
+      "GetServerInformation", NULL, G_VARIANT_TYPE("(ssss)"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
+      RETRY_CALL_TIMEOUT_MS, notifier->retry_cancellable, on_retry_answered, call);
+  return G_SOURCE_REMOVE;
 }
 
 static void on_banners_changed(GSettings *settings, const char *key, gpointer user_data) {
@@ -486,6 +631,23 @@ static void on_closed(NotifyNotification *notification, gpointer user_data) {
   drop_reminder(notifier);
 }
 
+/*
+ * Whether a failed call says the server is not there to answer yet (no
+ * object or method exported, no reply) rather than that it refused: a
+ * refusal would only come again.
+ */
+static gboolean not_answering(const GError *error) {
+  static const GDBusError codes[] = {
+      G_DBUS_ERROR_UNKNOWN_METHOD, G_DBUS_ERROR_UNKNOWN_OBJECT, G_DBUS_ERROR_UNKNOWN_INTERFACE,
+      G_DBUS_ERROR_NO_REPLY,       G_DBUS_ERROR_TIMEOUT,        G_DBUS_ERROR_TIMED_OUT,
+  };
+
+  for (size_t i = 0; i < G_N_ELEMENTS(codes); i++)
+    if (g_error_matches(error, G_DBUS_ERROR, codes[i]))
+      return TRUE;
+  return g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+}
+
 static NotifyUrgency to_notify_urgency(DbkUrgency urgency) {
   switch (urgency) {
   case DBK_URGENCY_LOW:
@@ -517,7 +679,14 @@ gboolean dbk_notifier_show(DbkNotifier *notifier, const DbkStretch *stretch, uns
    * warning about it, whether any server is there or can be activated.
    */
   if (!notify_get_server_info(&name, NULL, NULL, NULL)) {
-    log_unshown("No notification server", summary, stretch);
+    if (notifier->owner) {
+      /* It took the name but does not answer yet: asked again until it does. */
+      log_unshown("Notification server does not answer yet", summary, stretch);
+      notifier->show_pending = TRUE;
+      schedule_retry(notifier, "no server information");
+    } else {
+      log_unshown("No notification server", summary, stretch);
+    }
     return FALSE;
   }
   g_free(notifier->server_name);
@@ -578,9 +747,15 @@ gboolean dbk_notifier_show(DbkNotifier *notifier, const DbkStretch *stretch, uns
     /* A reminder shown before may still be up: keep it so the next try replaces it. */
     if (created)
       drop_reminder(notifier);
+    if (notifier->owner && not_answering(error)) {
+      notifier->show_pending = TRUE;
+      schedule_retry(notifier, "Notify failed");
+    }
     return FALSE;
   }
 
+  /* Out: nothing waits for the server any more. */
+  stop_retry(notifier);
   if (!notifier->owner)
     notifier->reminder_awaits_owner = TRUE;
   return TRUE;
@@ -605,6 +780,11 @@ void dbk_notifier_close(DbkNotifier *notifier) {
 
   g_return_if_fail(notifier != NULL);
 
+  /* A reminder no longer due waits for no server; its name may still be asked for. */
+  if (notifier->server_name)
+    stop_retry(notifier);
+  else
+    notifier->show_pending = FALSE;
   if (!notifier->reminder)
     return;
   /* Fails harmlessly when the server closed it already (after an action). */

@@ -4,7 +4,9 @@
  * at a time: showing again replaces it. With no notification server the
  * reminder goes to stderr (the journal under systemd) and the listener's
  * server_appeared() is called when one arrives, so the daemon can show the
- * due reminder again.
+ * due reminder again. A server that owns the name but does not answer yet
+ * is asked again for up to a minute; server_appeared() is called once it
+ * answers if a reminder failed to go out meanwhile.
  */
 #pragma once
 
