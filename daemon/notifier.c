@@ -26,6 +26,13 @@
  * The first two belong to one server: they are read when its owner
  * appears, from then on taken from its PropertiesChanged, and forgotten
  * when the owner changes. A server that has neither simply does not count.
+ *  - xfce4-notifyd's /do-not-disturb in Xfconf (channel xfce4-notifyd), read
+ *    from xfconfd (org.xfce.Xfconf) and followed by its PropertyChanged and
+ *    PropertyRemoved signals. xfconfd is watched, never activated. Its
+ *    setting counts while the notification server is xfce4-notifyd, or
+ *    while no server is on the bus (the Notify call may activate
+ *    xfce4-notifyd, which drops normal notifications in do-not-disturb
+ *    without a word); under any other server it does not.
  *
  * A server may own the name a moment before it answers calls (GNOME Shell's
  * notification service does). While it does not answer, it is asked again
@@ -64,6 +71,16 @@
 #define WHY_DUNST_PAUSED "dunst is paused"
 #define WHY_SERVER_INHIBITED "the notification server is in do-not-disturb"
 #define WHY_GNOME_BANNERS_OFF "GNOME: notification banners are off"
+#define WHY_XFCE_DND "xfce4-notifyd is in do-not-disturb"
+
+/* Xfce: xfce4-notifyd keeps its do-not-disturb switch in Xfconf. */
+#define XFCONF_BUS_NAME "org.xfce.Xfconf"
+#define XFCONF_PATH "/org/xfce/Xfconf"
+#define XFCONF_INTERFACE "org.xfce.Xfconf"
+#define XFCONF_CHANNEL "xfce4-notifyd"
+#define XFCONF_DND_PROPERTY "/do-not-disturb"
+/* xfce4-notifyd's name in GetServerInformation. */
+#define XFCE_NOTIFYD_SERVER_NAME "Xfce Notify Daemon"
 
 /* Asking a server that does not answer yet again. */
 #define RETRY_FIRST_MS 250
@@ -125,6 +142,19 @@ struct DbkNotifier {
   guint retry_source;
   GCancellable *retry_cancellable;
   gboolean show_pending; /* a reminder it could not take waits for it */
+
+  /*
+   * Xfce's do-not-disturb, from xfconfd. Its signals are subscribed with
+   * the owner's unique name and its read is cancelled with
+   * xfconf_cancellable when that owner goes.
+   */
+  guint xfconf_watch_id;
+  char *xfconf_owner; /* unique name of xfconfd; NULL when not on the bus */
+  guint xfconf_signal_id;
+  GCancellable *xfconf_cancellable;
+  gboolean xfconf_dnd; /* xfce4-notifyd's /do-not-disturb is true */
+  /* The server's name watch has reported: "no owner" is known, not a guess. */
+  gboolean server_watch_reported;
 };
 
 static void drop_reminder(DbkNotifier *notifier) {
@@ -192,6 +222,8 @@ static void refresh_server_name(DbkNotifier *notifier) {
 
 /* ---- do-not-disturb ---- */
 
+static gboolean xfconf_dnd_counts(DbkNotifier *notifier);
+
 static gboolean dnd_now(DbkNotifier *notifier, const char **ret_why) {
   const char *why = NULL;
 
@@ -200,6 +232,8 @@ static gboolean dnd_now(DbkNotifier *notifier, const char **ret_why) {
     why = WHY_DUNST_PAUSED;
   else if (notifier->server_inhibited)
     why = WHY_SERVER_INHIBITED;
+  else if (notifier->xfconf_dnd && xfconf_dnd_counts(notifier))
+    why = WHY_XFCE_DND;
   else if (notifier->banners_off)
     why = WHY_GNOME_BANNERS_OFF;
   if (ret_why)
@@ -514,12 +548,150 @@ static void watch_gnome_banners(DbkNotifier *notifier) {
   notifier->dnd = dnd_now(notifier, NULL);
 }
 
+/* ---- Xfce's do-not-disturb, from Xfconf ---- */
+
+/*
+ * xfce4-notifyd's setting holds reminders only where xfce4-notifyd would
+ * show them: a switch left on in Xfconf must not hold them under another
+ * server.
+ */
+static gboolean xfconf_dnd_counts(DbkNotifier *notifier) {
+  if (!notifier->owner)
+    return notifier->server_watch_reported;
+  return g_strcmp0(notifier->server_name, XFCE_NOTIFYD_SERVER_NAME) == 0;
+}
+
+/* Anything but a boolean true counts as "off", as for the servers' properties. */
+static void set_xfconf_dnd(DbkNotifier *notifier, GVariant *value) {
+  gboolean on =
+      value && g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean(value);
+
+  if (value)
+    g_debug("Xfconf: %s %s is %s", XFCONF_CHANNEL, XFCONF_DND_PROPERTY, on ? "true" : "false");
+  notifier->xfconf_dnd = on;
+  update_dnd(notifier);
+}
+
+static void on_xfconf_signal(GDBusConnection *connection, const char *sender, const char *path,
+                             const char *interface, const char *signal, GVariant *parameters,
+                             gpointer user_data) {
+  DbkNotifier *notifier = user_data;
+  const char *channel, *property;
+  g_autoptr(GVariant) value = NULL;
+
+  if (g_strcmp0(signal, "PropertyChanged") == 0 &&
+      g_variant_is_of_type(parameters, G_VARIANT_TYPE("(ssv)"))) {
+    g_variant_get(parameters, "(&s&sv)", &channel, &property, &value);
+  } else if (g_strcmp0(signal, "PropertyRemoved") == 0 &&
+             g_variant_is_of_type(parameters, G_VARIANT_TYPE("(ss)"))) {
+    g_variant_get(parameters, "(&s&s)", &channel, &property);
+    g_debug("Xfconf: %s %s removed", XFCONF_CHANNEL, XFCONF_DND_PROPERTY);
+  } else {
+    return;
+  }
+  if (g_strcmp0(channel, XFCONF_CHANNEL) != 0 || g_strcmp0(property, XFCONF_DND_PROPERTY) != 0)
+    return;
+  set_xfconf_dnd(notifier, value);
+}
+
+/* One GetProperty in flight. */
+typedef struct {
+  DbkNotifier *notifier;
+  GCancellable *cancellable; /* xfconfd's, cancelled when it is forgotten */
+} XfconfRead;
+
+static void xfconf_read_free(XfconfRead *read) {
+  g_object_unref(read->cancellable);
+  g_free(read);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(XfconfRead, xfconf_read_free)
+
+static void on_xfconf_read(GObject *source, GAsyncResult *result, gpointer user_data) {
+  g_autoptr(XfconfRead) read = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) value = NULL;
+
+  reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
+  /* xfconfd went or the notifier is gone (read->notifier with it). */
+  if (g_cancellable_is_cancelled(read->cancellable))
+    return;
+  if (reply) {
+    g_variant_get(reply, "(v)", &value);
+  } else {
+    /* Never set: org.xfce.Xfconf.Error.PropertyNotFound. */
+    g_dbus_error_strip_remote_error(error);
+    g_debug("Xfconf has no %s %s (%s): off", XFCONF_CHANNEL, XFCONF_DND_PROPERTY, error->message);
+  }
+  set_xfconf_dnd(read->notifier, value);
+}
+
+static void forget_xfconf(DbkNotifier *notifier) {
+  if (notifier->xfconf_cancellable) {
+    g_cancellable_cancel(notifier->xfconf_cancellable);
+    g_clear_object(&notifier->xfconf_cancellable);
+  }
+  if (notifier->xfconf_signal_id) {
+    g_dbus_connection_signal_unsubscribe(notifier->session_bus, notifier->xfconf_signal_id);
+    notifier->xfconf_signal_id = 0;
+  }
+  g_clear_pointer(&notifier->xfconf_owner, g_free);
+  notifier->xfconf_dnd = FALSE;
+}
+
+static void on_xfconf_appeared(GDBusConnection *connection, const char *name, const char *owner,
+                               gpointer user_data) {
+  DbkNotifier *notifier = user_data;
+  XfconfRead *read;
+
+  if (g_strcmp0(owner, notifier->xfconf_owner) == 0)
+    return;
+  forget_xfconf(notifier);
+  notifier->xfconf_owner = g_strdup(owner);
+  notifier->xfconf_cancellable = g_cancellable_new();
+  g_debug("Xfconf (%s) is on the bus", owner);
+
+  /* Subscribed before the read is sent: no change falls between the two. */
+  notifier->xfconf_signal_id = g_dbus_connection_signal_subscribe(
+      notifier->session_bus, owner, XFCONF_INTERFACE, NULL, XFCONF_PATH, XFCONF_CHANNEL,
+      G_DBUS_SIGNAL_FLAGS_NONE, on_xfconf_signal, notifier, NULL);
+
+  read = g_new(XfconfRead, 1);
+  *read = (XfconfRead){
+      .notifier = notifier,
+      .cancellable = g_object_ref(notifier->xfconf_cancellable),
+  };
+  /* To the unique name, never auto-starting: xfconfd is not ours to start. */
+  g_dbus_connection_call(notifier->session_bus, owner, XFCONF_PATH, XFCONF_INTERFACE, "GetProperty",
+                         g_variant_new("(ss)", XFCONF_CHANNEL, XFCONF_DND_PROPERTY),
+                         G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
+                         notifier->xfconf_cancellable, on_xfconf_read, read);
+}
+
+static void on_xfconf_vanished(GDBusConnection *connection, const char *name, gpointer user_data) {
+  DbkNotifier *notifier = user_data;
+
+  if (!notifier->xfconf_owner)
+    return;
+  g_debug("Xfconf (%s) left the bus", notifier->xfconf_owner);
+  forget_xfconf(notifier);
+  update_dnd(notifier);
+}
+
+/* Watched, not activated: G_BUS_NAME_WATCHER_FLAGS_AUTO_START is not given. */
+static void watch_xfconf(DbkNotifier *notifier) {
+  notifier->xfconf_watch_id = g_bus_watch_name_on_connection(
+      notifier->session_bus, XFCONF_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE, on_xfconf_appeared,
+      on_xfconf_vanished, notifier, NULL);
+}
+
 /* ---- the server coming and going ---- */
 
 static void on_server_appeared(GDBusConnection *connection, const char *name, const char *owner,
                                gpointer user_data) {
   DbkNotifier *notifier = user_data;
 
+  notifier->server_watch_reported = TRUE;
   if (g_strcmp0(owner, notifier->owner) == 0)
     return;
   /* Another owner, another server: nothing the old one said holds. */
@@ -548,8 +720,12 @@ static void on_server_vanished(GDBusConnection *connection, const char *name, gp
    * Notify call got a server activated for is already up: a server we never
    * knew has not gone, so keep that reminder.
    */
-  if (!notifier->owner)
+  if (!notifier->owner) {
+    /* Xfconf's do-not-disturb counts from now on while no server is there. */
+    notifier->server_watch_reported = TRUE;
+    update_dnd(notifier);
     return;
+  }
   g_debug("Notification server %s (%s) left the bus", notifier->server_name ?: "?",
           notifier->owner);
   forget_server(notifier);
@@ -580,6 +756,7 @@ DbkNotifier *dbk_notifier_new(GDBusConnection *session_bus, const DbkNotifierLis
     notifier->watch_id = g_bus_watch_name_on_connection(
         session_bus, NOTIFICATIONS_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE, on_server_appeared,
         on_server_vanished, notifier, NULL);
+    watch_xfconf(notifier);
   }
   return notifier;
 }
@@ -810,6 +987,9 @@ void dbk_notifier_free(DbkNotifier *notifier) {
   if (notifier->watch_id)
     g_bus_unwatch_name(notifier->watch_id);
   forget_server(notifier);
+  if (notifier->xfconf_watch_id)
+    g_bus_unwatch_name(notifier->xfconf_watch_id);
+  forget_xfconf(notifier);
   if (notifier->gnome_notifications)
     g_signal_handlers_disconnect_by_data(notifier->gnome_notifications, notifier);
   g_clear_object(&notifier->gnome_notifications);
