@@ -17,7 +17,7 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recomme
   libx11-dev libxext-dev libxss-dev libwayland-dev wayland-protocols plasma-wayland-protocols \
   libcmocka-dev \
   dbus dbus-daemon python3 python3-dbusmock python3-dbus python3-gi gir1.2-glib-2.0 \
-  dunst xvfb xauth xdotool x11-utils mutter kwin-wayland gsettings-desktop-schemas \
+  dunst xfce4-notifyd xfconf xvfb xauth xdotool x11-utils mutter kwin-wayland gsettings-desktop-schemas \
   systemd groff-base man-db desktop-file-utils \
   waybar sway polybar i3blocks x11-apps fonts-dejavu-core >/dev/null
 
