@@ -137,6 +137,10 @@ static void arm_timer(DbkDaemon *d) {
 static void present_reminder(DbkDaemon *d) {
   unsigned times_shown = d->engine.times_shown;
   const char *why = NULL;
+  /* mako tells nothing of its modes changing: ask it now. Not reported as
+   * a change, since this decides on the reminder itself. */
+  if (d->config->respect_dnd)
+    dbk_notifier_recheck_dnd(d->notifier, FALSE);
   if (d->config->respect_dnd && dbk_notifier_dnd(d->notifier, &why)) {
     if (!d->held)
       g_message("Reminder held while the desktop is in do-not-disturb (%s)", why);
@@ -588,6 +592,10 @@ static gboolean on_quit_signal(void *data) {
 
 static GVariant *get_status(void *data) {
   DbkDaemon *d = data;
+  /* A status call is the user asking: find out whether mako's do-not-disturb
+   * mode began or ended since it was last asked (the end shows a held
+   * reminder through on_dnd_changed()). */
+  dbk_notifier_recheck_dnd(d->notifier, TRUE);
   DbkUsec now = dbk_now();
   const DbkEngine *e = &d->engine;
   credit_sitting(d, now);

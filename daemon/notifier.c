@@ -42,6 +42,11 @@
  * could not take is offered again through server_appeared(). The asking
  * stops at once when the owner changes or leaves, and when the reminder
  * that waited for it is closed while the name is known.
+ *
+ * mako's modes are the exception (see "mako's modes" below): mako has no
+ * signal for them, so they are asked for when the server appears and again
+ * whenever the daemon is about to decide on a reminder or reports its
+ * status (dbk_notifier_recheck_dnd()), never on a timer.
  */
 #include "notifier.h"
 
@@ -87,6 +92,7 @@
 #define RETRY_MAX_MS 4000
 #define RETRY_GIVE_UP_USEC (60 * G_USEC_PER_SEC)
 #define RETRY_CALL_TIMEOUT_MS 5000
+#define WHY_MAKO_MODE "mako's mode do-not-disturb is active"
 
 #define ACTION_DONE "done"
 #define ACTION_SNOOZE "snooze"
@@ -155,6 +161,9 @@ struct DbkNotifier {
   gboolean xfconf_dnd; /* xfce4-notifyd's /do-not-disturb is true */
   /* The server's name watch has reported: "no owner" is known, not a guess. */
   gboolean server_watch_reported;
+
+  gboolean mako;     /* the server answers mako's ListModes */
+  gboolean mako_dnd; /* its mode do-not-disturb was active when last asked */
 };
 
 static void drop_reminder(DbkNotifier *notifier) {
@@ -234,6 +243,8 @@ static gboolean dnd_now(DbkNotifier *notifier, const char **ret_why) {
     why = WHY_SERVER_INHIBITED;
   else if (notifier->xfconf_dnd && xfconf_dnd_counts(notifier))
     why = WHY_XFCE_DND;
+  else if (notifier->mako_dnd)
+    why = WHY_MAKO_MODE;
   else if (notifier->banners_off)
     why = WHY_GNOME_BANNERS_OFF;
   if (ret_why)
@@ -379,6 +390,123 @@ static void on_server_properties_changed(GDBusConnection *connection, const char
   update_dnd(notifier);
 }
 
+/* ---- mako's modes ---- */
+
+/*
+ * mako serves fr.emersion.Mako beside the notification interface, on the
+ * same connection. Its ListModes gives the active modes; what a mode does
+ * is in mako's config file, which is not on the bus. mako(5)'s convention
+ * for do-not-disturb is a mode named do-not-disturb that makes
+ * notifications invisible, so that name, when active, is what counts; a
+ * mode of another name cannot be told from one that only restyles.
+ *
+ * mako has no signal for mode changes, and polling it would wake the
+ * machine for nothing, so the modes are asked for only when the server
+ * appears (with its other reads) and when the daemon asks through
+ * dbk_notifier_recheck_dnd(): when a reminder falls due or is repeated,
+ * and on GetStatus. A mode switched on or off in between is seen at the
+ * next of those.
+ */
+#define MAKO_PATH "/fr/emersion/Mako"
+#define MAKO_INTERFACE "fr.emersion.Mako"
+#define MAKO_DND_MODE "do-not-disturb"
+/* A synchronous call: a hung server must not hold the daemon for long. */
+#define MAKO_CALL_TIMEOUT_MSEC 2000
+
+static void forget_mako(DbkNotifier *notifier) {
+  notifier->mako = FALSE;
+  notifier->mako_dnd = FALSE;
+}
+
+/* Takes ListModes' reply; NULL (no such method) means the server is not mako. */
+static void set_mako_modes(DbkNotifier *notifier, GVariant *reply) {
+  g_autofree const char **modes = NULL;
+  gboolean on;
+
+  if (!reply || !g_variant_is_of_type(reply, G_VARIANT_TYPE("(as)"))) {
+    forget_mako(notifier);
+    return;
+  }
+  g_variant_get(reply, "(^a&s)", &modes);
+  on = g_strv_contains(modes, MAKO_DND_MODE);
+  if (!notifier->mako || on != notifier->mako_dnd)
+    g_debug("mako's mode " MAKO_DND_MODE " is %s", on ? "active" : "not active");
+  notifier->mako = TRUE;
+  notifier->mako_dnd = on;
+}
+
+typedef struct {
+  DbkNotifier *notifier;
+  GCancellable *cancellable; /* the server's, cancelled when it is forgotten */
+} MakoRead;
+
+static void on_mako_modes_read(GObject *source, GAsyncResult *result, gpointer user_data) {
+  MakoRead *read = user_data;
+  DbkNotifier *notifier = read->notifier;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  gboolean cancelled;
+
+  reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
+  cancelled = g_cancellable_is_cancelled(read->cancellable);
+  g_object_unref(read->cancellable);
+  g_free(read);
+  /* The owner changed or the notifier is gone. */
+  if (cancelled)
+    return;
+
+  if (!reply) {
+    g_dbus_error_strip_remote_error(error);
+    g_debug("Notification server %s has no mako modes (%s)",
+            notifier->server_name ? notifier->server_name : notifier->owner, error->message);
+  }
+  set_mako_modes(notifier, reply);
+
+  g_assert(notifier->pending_reads > 0);
+  if (--notifier->pending_reads == 0)
+    on_server_appeared_read(notifier);
+}
+
+/* One of the new owner's reads: whether it is mako, and its modes. */
+static void read_mako_modes(DbkNotifier *notifier) {
+  MakoRead *read = g_new(MakoRead, 1);
+
+  *read = (MakoRead){
+      .notifier = notifier,
+      .cancellable = g_object_ref(notifier->server_cancellable),
+  };
+  notifier->pending_reads++;
+  g_dbus_connection_call(notifier->session_bus, notifier->owner, MAKO_PATH, MAKO_INTERFACE,
+                         "ListModes", NULL, G_VARIANT_TYPE("(as)"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
+                         -1, notifier->server_cancellable, on_mako_modes_read, read);
+}
+
+void dbk_notifier_recheck_dnd(DbkNotifier *notifier, gboolean report) {
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  g_return_if_fail(notifier != NULL);
+
+  /* Not mako, or its first read is still out (and reports when it is in). */
+  if (!notifier->mako || !notifier->owner || notifier->pending_reads > 0)
+    return;
+  reply = g_dbus_connection_call_sync(notifier->session_bus, notifier->owner, MAKO_PATH,
+                                      MAKO_INTERFACE, "ListModes", NULL, G_VARIANT_TYPE("(as)"),
+                                      G_DBUS_CALL_FLAGS_NO_AUTO_START, MAKO_CALL_TIMEOUT_MSEC, NULL,
+                                      &error);
+  if (!reply) {
+    /* Gone (the name watch will say so) or stuck: keep what it said last. */
+    g_dbus_error_strip_remote_error(error);
+    g_debug("Asking mako for its modes: %s", error->message);
+    return;
+  }
+  set_mako_modes(notifier, reply);
+  if (report)
+    update_dnd(notifier);
+  else
+    notifier->dnd = dnd_now(notifier, NULL); /* the caller acts on it itself */
+}
+
 /* Forgets the server's do-not-disturb state and stops following it. */
 static void forget_server_state(DbkNotifier *notifier) {
   if (notifier->server_cancellable) {
@@ -393,6 +521,7 @@ static void forget_server_state(DbkNotifier *notifier) {
   notifier->announce_server = FALSE;
   notifier->server_inhibited = FALSE;
   notifier->server_paused = FALSE;
+  forget_mako(notifier);
 }
 
 /* Forgets everything about the server that was, without telling anyone yet. */
@@ -411,6 +540,7 @@ static void read_server(DbkNotifier *notifier) {
       on_server_properties_changed, notifier, NULL);
   read_server_property(notifier, NOTIFICATIONS_INTERFACE, INHIBITED_PROPERTY);
   read_server_property(notifier, DUNST_INTERFACE, DUNST_PAUSED_PROPERTY);
+  read_mako_modes(notifier);
 }
 
 /*

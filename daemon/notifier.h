@@ -50,11 +50,20 @@ void dbk_notifier_close(DbkNotifier *notifier);
 /*
  * Whether the desktop is in do-not-disturb mode now, as far as it tells:
  * the notification server's Inhibited property (KDE and others), GNOME's
- * org.gnome.desktop.notifications show-banners, dunst's paused state.
+ * org.gnome.desktop.notifications show-banners, dunst's paused state,
+ * mako's mode do-not-disturb (as last asked: dbk_notifier_recheck_dnd()).
  * `ret_why` (may be NULL) gets a phrase naming what said so, e.g.
  * "dunst is paused"; it stays valid until the next call.
  */
 gboolean dbk_notifier_dnd(DbkNotifier *notifier, const char **ret_why);
+/*
+ * Asks again, now and synchronously, the sources that have no change
+ * signal: mako's modes (a mode named do-not-disturb is do-not-disturb).
+ * Does nothing when the server is not mako. With `report`, a change goes
+ * to the listener's dnd_changed() like any other; without, it is only
+ * recorded, for a caller about to act on dbk_notifier_dnd() itself.
+ */
+void dbk_notifier_recheck_dnd(DbkNotifier *notifier, gboolean report);
 /* The server's name ("dunst"…), or NULL when none is on the bus. */
 const char *dbk_notifier_server_name(DbkNotifier *notifier);
 void dbk_notifier_free(DbkNotifier *notifier);
