@@ -404,6 +404,18 @@ def replace_by_rename(path, text):
     os.rename(tmp, path)
 
 
+class Xvfb:
+    """A virtual X display of one test's own; Xvfb picks a free number."""
+
+    def __init__(self, test):
+        self.proc = test.spawn('Xvfb', ['Xvfb', '-displayfd', '1', '-noreset', '-nolisten', 'tcp',
+                                        '-screen', '0', '1280x800x24'], stdout_pipe=True)
+        line = self.proc.read_line(DEADLINE)
+        if not line or not line.strip().isdigit():
+            test.fail(f'Xvfb did not start (said {line!r}):\n{self.proc.output()}')
+        self.display = ':' + line.strip()
+
+
 # ---------------------------------------------------------------------------
 # The test case
 

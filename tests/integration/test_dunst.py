@@ -42,18 +42,6 @@ SUMMARY = "Time to stretch: Bruegger's relief position"
 FIRST_STEP = '1. Sit on the front edge of your chair'
 
 
-class Xvfb:
-    """A virtual X display of one test's own; Xvfb picks a free number."""
-
-    def __init__(self, test):
-        self.proc = test.spawn('Xvfb', ['Xvfb', '-displayfd', '1', '-noreset', '-nolisten', 'tcp',
-                                        '-screen', '0', '1280x800x24'], stdout_pipe=True)
-        line = self.proc.read_line(dbktest.DEADLINE)
-        if not line or not line.strip().isdigit():
-            test.fail(f'Xvfb did not start (said {line!r}):\n{self.proc.output()}')
-        self.display = ':' + line.strip()
-
-
 class Dunst:
     """dunst on the test's bus and display, with the test dunstrc."""
 
@@ -126,7 +114,7 @@ class Dunst:
 class DunstTest(DeskbreakTestCase):
     def setUp(self):
         super().setUp()
-        self.x = Xvfb(self)
+        self.x = dbktest.Xvfb(self)
         self.dunst = Dunst(self, self.x.display)
 
     def start(self, interval=INTERVAL, **kw):

@@ -55,18 +55,6 @@ if XFCE4_NOTIFYD is None:
 SKIP_REASON = f'{" and ".join(MISSING)} not installed' if MISSING else ''
 
 
-class Xvfb:
-    """A virtual X display of one test's own; Xvfb picks a free number."""
-
-    def __init__(self, test):
-        self.proc = test.spawn('Xvfb', ['Xvfb', '-displayfd', '1', '-noreset', '-nolisten', 'tcp',
-                                        '-screen', '0', '1280x800x24'], stdout_pipe=True)
-        line = self.proc.read_line(dbktest.DEADLINE)
-        if not line or not line.strip().isdigit():
-            test.fail(f'Xvfb did not start (said {line!r}):\n{self.proc.output()}')
-        self.display = ':' + line.strip()
-
-
 class NotifyMonitor:
     """dbus-monitor on the test's bus, recording every Notify call."""
 
@@ -101,7 +89,7 @@ class NotifyMonitor:
 class XfceDndTest(DeskbreakTestCase):
     def setUp(self):
         super().setUp()
-        self.x = Xvfb(self)
+        self.x = dbktest.Xvfb(self)
         self.env = self.base_env(DISPLAY=self.x.display, XDG_CACHE_HOME=os.path.join(self.tmp,
                                                                                       'cache'),
                                  XDG_DATA_HOME=os.path.join(self.tmp, 'data'))
