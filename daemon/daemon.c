@@ -613,9 +613,8 @@ static GVariant *get_status(void *data) {
                         g_variant_new_string(dbk_state_to_string(dbk_engine_state(e))));
   g_variant_builder_add(&b, "{sv}", "sitting_usec",
                         g_variant_new_uint64(dbk_engine_sitting(e, now)));
-  g_variant_builder_add(
-      &b, "{sv}", "sitting_since",
-      g_variant_new_int64(e->in_session ? dbk_to_unix(e->sitting_since) : 0));
+  g_variant_builder_add(&b, "{sv}", "sitting_since",
+                        g_variant_new_int64(e->in_session ? dbk_to_unix(e->sitting_since) : 0));
   g_variant_builder_add(&b, "{sv}", "interval_usec", g_variant_new_uint64(d->config->interval));
   g_variant_builder_add(&b, "{sv}", "break_length_usec",
                         g_variant_new_uint64(d->config->break_length));
@@ -628,8 +627,7 @@ static GVariant *get_status(void *data) {
                         g_variant_new_int64(dbk_to_unix(dbk_engine_next_reminder(e))));
   g_variant_builder_add(&b, "{sv}", "snoozed_until",
                         g_variant_new_int64(dbk_to_unix(e->snoozed_until)));
-  g_variant_builder_add(&b, "{sv}", "paused_until",
-                        g_variant_new_int64(paused_until(d)));
+  g_variant_builder_add(&b, "{sv}", "paused_until", g_variant_new_int64(paused_until(d)));
   g_variant_builder_add(&b, "{sv}", "idle_source",
                         g_variant_new_string(d->idle ? dbk_idle_picker_name(d->idle) : "none"));
   g_variant_builder_add(&b, "{sv}", "idle_source_detail",

@@ -96,8 +96,7 @@ static gboolean handle_pause(DbkDaemon1 *service, GDBusMethodInvocation *invocat
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-static gboolean handle_resume(DbkDaemon1 *service, GDBusMethodInvocation *invocation,
-                              Target *t) {
+static gboolean handle_resume(DbkDaemon1 *service, GDBusMethodInvocation *invocation, Target *t) {
   t->ops->resume(t->data);
   dbk_daemon1_complete_resume(service, invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -110,8 +109,7 @@ static gboolean handle_take_break(DbkDaemon1 *service, GDBusMethodInvocation *in
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-static gboolean handle_reload(DbkDaemon1 *service, GDBusMethodInvocation *invocation,
-                              Target *t) {
+static gboolean handle_reload(DbkDaemon1 *service, GDBusMethodInvocation *invocation, Target *t) {
   g_autoptr(GError) error = NULL;
   if (!t->ops->reload(t->data, &error))
     g_dbus_method_invocation_return_dbus_error(invocation, DBK_ERROR_INVALID_CONFIG,

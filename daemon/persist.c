@@ -74,8 +74,8 @@ static void note_counted(DbkPersist *p, gboolean counted) {
 void dbk_persist_credit_span(DbkPersist *p, DbkUsec start, DbkUsec end) {
   DbkUsec from = MAX(p->credited, start);
   if (end > from)
-    note_counted(p, dbk_history_add_sitting(p->history, dbk_to_unix(from), end - from,
-                                            end - start));
+    note_counted(p,
+                 dbk_history_add_sitting(p->history, dbk_to_unix(from), end - from, end - start));
   p->credited = MAX(p->credited, end);
 }
 
@@ -142,8 +142,7 @@ static gboolean key_equal(const DbkPersistKey *a, const DbkPersistKey *b) {
          a->snoozed_until == b->snoozed_until && a->skipped_until == b->skipped_until &&
          a->paused == b->paused && a->paused_until == b->paused_until &&
          a->rotation_pos == b->rotation_pos && g_strcmp0(a->last_stretch, b->last_stretch) == 0 &&
-         g_strcmp0(a->due_stretch, b->due_stretch) == 0 &&
-         a->notification_id == b->notification_id;
+         g_strcmp0(a->due_stretch, b->due_stretch) == 0 && a->notification_id == b->notification_id;
 }
 
 static void write_state(DbkPersist *p, const DbkPersistView *view, gboolean durable) {
@@ -192,8 +191,7 @@ void dbk_persist_save(DbkPersist *p, const DbkPersistView *view, gboolean all) {
     return;
   DbkPersistKey key = key_of(view);
   /* A write that failed is tried again at the next transition. */
-  if (all || !p->state_saved || p->state_unsaved ||
-      !key_equal(&key, &p->saved_key))
+  if (all || !p->state_saved || p->state_unsaved || !key_equal(&key, &p->saved_key))
     write_state(p, view, TRUE);
   if (all || p->history_changed || p->history_unsaved || dbk_persist_today(p) != p->history_date)
     write_history(p);
@@ -205,8 +203,7 @@ void dbk_persist_heartbeat(DbkPersist *p, const DbkPersistView *view) {
   /* Anything new goes out durably; the heartbeat itself only moves the
    * stamp. */
   DbkPersistKey key = key_of(view);
-  gboolean news = !p->state_saved || p->state_unsaved ||
-                  !key_equal(&key, &p->saved_key);
+  gboolean news = !p->state_saved || p->state_unsaved || !key_equal(&key, &p->saved_key);
   write_state(p, view, news);
 }
 

@@ -63,8 +63,8 @@ typedef struct {
   /* What the files hold as written last, so unchanged ones are left alone. */
   gboolean state_saved; /* written in this run: saved_key holds it */
   DbkPersistKey saved_key;
-  gboolean history_changed; /* a count changed since the last write */
-  guint32 history_date;     /* the local day it was written on */
+  gboolean history_changed;                /* a count changed since the last write */
+  guint32 history_date;                    /* the local day it was written on */
   gboolean state_unsaved, history_unsaved; /* the last write failed: warned once */
   gboolean clock_out_of_range; /* the last count fell on a day the history cannot hold */
 } DbkPersist;

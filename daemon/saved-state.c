@@ -72,8 +72,8 @@ static guint64 read_number(Reader *r, const char *group, const char *key, guint6
   guint64 value = 0;
   if (!text || !g_ascii_isdigit(*text) ||
       !g_ascii_string_to_unsigned(text, 10, 0, max, &value, &error))
-    r->why = g_strdup_printf("[%s] %s is not a number from 0 to %" G_GUINT64_FORMAT, group, key,
-                             max);
+    r->why =
+        g_strdup_printf("[%s] %s is not a number from 0 to %" G_GUINT64_FORMAT, group, key, max);
   return value;
 }
 
