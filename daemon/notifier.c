@@ -292,6 +292,28 @@ static void set_server_property(DbkNotifier *notifier, const char *interface, co
 }
 
 /* One Properties.Get in flight; interface and property are static strings. */
+/*
+ * A call in flight, for `notifier` while `cancellable` is not cancelled:
+ * the server's, xfconfd's or a retry's, cancelled when what it asked of
+ * goes (and when the notifier does).
+ */
+typedef struct {
+  DbkNotifier *notifier;
+  GCancellable *cancellable;
+} PendingCall;
+
+static PendingCall *pending_call_new(DbkNotifier *notifier, GCancellable *cancellable) {
+  PendingCall *call = g_new(PendingCall, 1);
+  *call = (PendingCall){.notifier = notifier, .cancellable = g_object_ref(cancellable)};
+  return call;
+}
+
+static void pending_call_free(PendingCall *call) {
+  g_object_unref(call->cancellable);
+  g_free(call);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PendingCall, pending_call_free)
+
 typedef struct {
   DbkNotifier *notifier;
   GCancellable *cancellable; /* the server's, cancelled when it is forgotten */
@@ -435,25 +457,17 @@ static void set_mako_modes(DbkNotifier *notifier, GVariant *reply) {
   notifier->mako_dnd = on;
 }
 
-typedef struct {
-  DbkNotifier *notifier;
-  GCancellable *cancellable; /* the server's, cancelled when it is forgotten */
-} MakoRead;
-
 static void on_mako_modes_read(GObject *source, GAsyncResult *result, gpointer user_data) {
-  MakoRead *read = user_data;
-  DbkNotifier *notifier = read->notifier;
+  g_autoptr(PendingCall) read = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
-  gboolean cancelled;
 
   reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
-  cancelled = g_cancellable_is_cancelled(read->cancellable);
-  g_object_unref(read->cancellable);
-  g_free(read);
-  /* The owner changed or the notifier is gone. */
-  if (cancelled)
+  /* The owner changed or the notifier is gone (read->notifier with it). */
+  if (g_cancellable_is_cancelled(read->cancellable))
     return;
+
+  DbkNotifier *notifier = read->notifier;
 
   if (!reply) {
     g_dbus_error_strip_remote_error(error);
@@ -469,12 +483,8 @@ static void on_mako_modes_read(GObject *source, GAsyncResult *result, gpointer u
 
 /* One of the new owner's reads: whether it is mako, and its modes. */
 static void read_mako_modes(DbkNotifier *notifier) {
-  MakoRead *read = g_new(MakoRead, 1);
+  PendingCall *read = pending_call_new(notifier, notifier->server_cancellable);
 
-  *read = (MakoRead){
-      .notifier = notifier,
-      .cancellable = g_object_ref(notifier->server_cancellable),
-  };
   notifier->pending_reads++;
   g_dbus_connection_call(notifier->session_bus, notifier->owner, MAKO_PATH, MAKO_INTERFACE,
                          "ListModes", NULL, G_VARIANT_TYPE("(as)"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
@@ -557,20 +567,8 @@ static void on_server_appeared_read(DbkNotifier *notifier) {
   update_dnd(notifier);
 }
 
-/* One GetServerInformation of a retry in flight. */
-typedef struct {
-  DbkNotifier *notifier;
-  GCancellable *cancellable; /* retry_cancellable, cancelled when the asking stops */
-} RetryCall;
-
-static void retry_call_free(RetryCall *call) {
-  g_object_unref(call->cancellable);
-  g_free(call);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(RetryCall, retry_call_free)
-
 static void on_retry_answered(GObject *source, GAsyncResult *result, gpointer user_data) {
-  g_autoptr(RetryCall) call = user_data;
+  g_autoptr(PendingCall) call = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
   const char *name = NULL;
@@ -609,14 +607,9 @@ static void on_retry_answered(GObject *source, GAsyncResult *result, gpointer us
 
 static gboolean on_retry_due(gpointer user_data) {
   DbkNotifier *notifier = user_data;
-  RetryCall *call = g_new(RetryCall, 1);
-
   notifier->retry_source = 0;
   notifier->retry_cancellable = g_cancellable_new();
-  *call = (RetryCall){
-      .notifier = notifier,
-      .cancellable = g_object_ref(notifier->retry_cancellable),
-  };
+  PendingCall *call = pending_call_new(notifier, notifier->retry_cancellable);
   /* To the owner's unique name: only its own answer counts. */
   g_dbus_connection_call(
       notifier->session_bus, notifier->owner, NOTIFICATIONS_PATH, NOTIFICATIONS_INTERFACE,
@@ -724,20 +717,8 @@ static void on_xfconf_signal(GDBusConnection *connection, const char *sender, co
   set_xfconf_dnd(notifier, value);
 }
 
-/* One GetProperty in flight. */
-typedef struct {
-  DbkNotifier *notifier;
-  GCancellable *cancellable; /* xfconfd's, cancelled when it is forgotten */
-} XfconfRead;
-
-static void xfconf_read_free(XfconfRead *read) {
-  g_object_unref(read->cancellable);
-  g_free(read);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(XfconfRead, xfconf_read_free)
-
 static void on_xfconf_read(GObject *source, GAsyncResult *result, gpointer user_data) {
-  g_autoptr(XfconfRead) read = user_data;
+  g_autoptr(PendingCall) read = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) value = NULL;
@@ -772,7 +753,6 @@ static void forget_xfconf(DbkNotifier *notifier) {
 static void on_xfconf_appeared(GDBusConnection *connection, const char *name, const char *owner,
                                gpointer user_data) {
   DbkNotifier *notifier = user_data;
-  XfconfRead *read;
 
   if (g_strcmp0(owner, notifier->xfconf_owner) == 0)
     return;
@@ -786,11 +766,7 @@ static void on_xfconf_appeared(GDBusConnection *connection, const char *name, co
       notifier->session_bus, owner, XFCONF_INTERFACE, NULL, XFCONF_PATH, XFCONF_CHANNEL,
       G_DBUS_SIGNAL_FLAGS_NONE, on_xfconf_signal, notifier, NULL);
 
-  read = g_new(XfconfRead, 1);
-  *read = (XfconfRead){
-      .notifier = notifier,
-      .cancellable = g_object_ref(notifier->xfconf_cancellable),
-  };
+  PendingCall *read = pending_call_new(notifier, notifier->xfconf_cancellable);
   /* To the unique name, never auto-starting: xfconfd is not ours to start. */
   g_dbus_connection_call(notifier->session_bus, owner, XFCONF_PATH, XFCONF_INTERFACE, "GetProperty",
                          g_variant_new("(ss)", XFCONF_CHANNEL, XFCONF_DND_PROPERTY),
