@@ -28,6 +28,7 @@ starts one for itself.
 import importlib.util
 import json
 import os
+import pwd
 import re
 import select
 import shutil
@@ -402,6 +403,48 @@ def replace_by_rename(path, text):
         f.flush()
         os.fsync(f.fileno())
     os.rename(tmp, path)
+
+
+AS_ROOT = os.geteuid() == 0
+
+
+def as_nobody(env, argv):
+    """argv run with exactly `env`, as nobody when we are root (sway will
+    not run as root, and what talks to it must be the same user)."""
+    cmd = ['env', '-i'] + [f'{k}={v}' for k, v in env.items()] + list(argv)
+    return (['runuser', '-u', 'nobody', '--'] + cmd) if AS_ROOT else cmd
+
+
+class Sway:
+    """A sway of one test's own, as nobody, with a runtime directory of its
+    own. `home` is its HOME and XDG_CONFIG_HOME, `extra` more of its
+    environment, `backend` the WLR_* variables that pick its output. `env`
+    is the environment its clients need, WAYLAND_DISPLAY included."""
+
+    def __init__(self, test, home, backend, extra=None):
+        runtime = tempfile.mkdtemp(prefix='deskbreak-sway-')
+        test.addCleanup(shutil.rmtree, runtime, ignore_errors=True)
+        if AS_ROOT:
+            nobody = pwd.getpwnam('nobody')
+            os.chown(runtime, nobody.pw_uid, nobody.pw_gid)
+        conf = os.path.join(runtime, 'sway.conf')
+        write_file(conf, 'xwayland disable\n')
+        os.chmod(conf, 0o644)
+        self.env = {'PATH': '/usr/bin:/bin', 'HOME': home, 'XDG_RUNTIME_DIR': runtime,
+                    'XDG_CONFIG_HOME': home, 'XDG_CACHE_HOME': runtime, 'LANG': 'C.UTF-8'}
+        self.env.update(extra or {})
+        self.proc = test.spawn('sway', as_nobody(
+            dict(self.env, WLR_RENDERER='pixman', WLR_LIBINPUT_NO_DEVICES='1', **backend),
+            ['sway', '-c', conf]))
+
+        def socket():
+            if not self.proc.alive():
+                test.fail('sway exited:\n' + self.proc.output())
+            names = [n for n in os.listdir(runtime)
+                     if n.startswith('wayland-') and not n.endswith('.lock')]
+            return names[0] if names else None
+        self.env['WAYLAND_DISPLAY'] = test.wait_until(socket, what="sway's Wayland socket",
+                                                      interval=0.1)
 
 
 class Xvfb:

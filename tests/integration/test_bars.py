@@ -29,7 +29,6 @@ Each bar is skipped, with the reason, when a program it needs is missing."""
 import html
 import json
 import os
-import pwd
 import random
 import re
 import shutil
@@ -49,13 +48,12 @@ STATE = 'x & <b> "q" \'a\' 100% %{F#f00}red %{Z} y'
 
 FONT = 'DejaVu Sans Mono'
 FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf'
-AS_ROOT = os.geteuid() == 0
 
 
 def missing(*programs):
     """The reason to skip when one of `programs` is not installed, else ''."""
     gone = [p for p in programs if shutil.which(p) is None]
-    if AS_ROOT and 'sway' in programs and shutil.which('runuser') is None:
+    if dbktest.AS_ROOT and 'sway' in programs and shutil.which('runuser') is None:
         gone.append('runuser')
     return f'{", ".join(gone)} not installed' if gone else ''
 
@@ -231,16 +229,6 @@ class BarTestCase(DeskbreakTestCase):
         self.addCleanup(os.close, self.fifo_fd)
         return path
 
-    def wait_for(self, predicate, timeout, what):
-        deadline = time.monotonic() + timeout
-        while True:
-            got = predicate()
-            if got:
-                return got
-            if time.monotonic() >= deadline:
-                self.fail(f'timed out after {timeout:.0f} s waiting for {what}')
-            time.sleep(0.1)
-
 
 # ---------------------------------------------------------------------------
 # waybar
@@ -271,33 +259,10 @@ class WaybarTest(BarTestCase):
         self.state_line = self.monitor_line('waybar')
         self.x = XServer(self, open_to_all=True)
 
-    def as_user(self, env, argv):
-        """argv with exactly `env`, as nobody when we are root."""
-        cmd = ['env', '-i'] + [f'{k}={v}' for k, v in env.items()] + list(argv)
-        return (['runuser', '-u', 'nobody', '--'] + cmd) if AS_ROOT else cmd
-
     def start_sway(self):
-        runtime = tempfile.mkdtemp(prefix='deskbreak-sway-')
-        self.addCleanup(shutil.rmtree, runtime, ignore_errors=True)
-        if AS_ROOT:
-            nobody = pwd.getpwnam('nobody')
-            os.chown(runtime, nobody.pw_uid, nobody.pw_gid)
-        conf = self.write('sway.conf', 'xwayland disable\n')
-        self.env = {'PATH': '/usr/bin:/bin', 'HOME': self.files, 'XDG_RUNTIME_DIR': runtime,
-                    'XDG_CONFIG_HOME': self.files, 'XDG_CACHE_HOME': runtime,
-                    'LANG': 'C.UTF-8'}
-        self.sway = self.spawn('sway', self.as_user(
-            dict(self.env, DISPLAY=self.x.display, WLR_BACKENDS='x11', WLR_RENDERER='pixman',
-                 WLR_X11_OUTPUTS='1', WLR_LIBINPUT_NO_DEVICES='1'),
-            ['sway', '-c', conf]))
-
-        def socket():
-            if not self.sway.alive():
-                self.fail('sway exited:\n' + self.sway.output())
-            names = [n for n in os.listdir(runtime)
-                     if n.startswith('wayland-') and not n.endswith('.lock')]
-            return names[0] if names else None
-        self.env['WAYLAND_DISPLAY'] = self.wait_for(socket, DEADLINE, "sway's Wayland socket")
+        self.sway = dbktest.Sway(self, self.files, dict(
+            DISPLAY=self.x.display, WLR_BACKENDS='x11', WLR_X11_OUTPUTS='1'))
+        self.env = self.sway.env
 
     def start_waybar(self):
         readme = json.loads('{' + readme_block('waybar', 'json') + '}')['custom/deskbreak']
@@ -325,7 +290,7 @@ class WaybarTest(BarTestCase):
         }
         path = self.write('waybar.json', json.dumps(config, indent=1))
         style = self.write('style.css', WAYBAR_STYLE)
-        self.waybar = self.spawn('waybar', self.as_user(
+        self.waybar = self.spawn('waybar', dbktest.as_nobody(
             dict(self.env, GDK_BACKEND='wayland', NO_AT_BRIDGE='1'),
             ['waybar', '-c', path, '-s', style]))
 
@@ -338,7 +303,7 @@ class WaybarTest(BarTestCase):
             shot = self.x.shot()
             runs = shot.ink_runs(0, 0, shot.width, BAR_HEIGHT)
             return runs if len(runs) == 3 else None
-        return self.wait_for(drawn, 40, 'waybar to draw its three modules')
+        return self.wait_until(drawn, 40, 'waybar to draw its three modules', interval=0.1)
 
     def markup_warnings(self, control=False):
         """The texts GTK could not parse as markup, from waybar's log: the
@@ -355,7 +320,7 @@ class WaybarTest(BarTestCase):
             now = self.x.shot().region(*region)
             done, last = now == last, now
             return done
-        self.wait_for(same, DEADLINE, 'the screen to settle')
+        self.wait_until(same, DEADLINE, 'the screen to settle', interval=0.1)
         return last
 
     def hover(self, x, control=False):
@@ -386,7 +351,7 @@ class WaybarTest(BarTestCase):
                 self.x.pointer(x, BAR_HEIGHT // 2)
                 pointed = time.monotonic()
             return False
-        self.wait_for(shown_or_warned, DEADLINE, f'a tooltip at x={x}')
+        self.wait_until(shown_or_warned, DEADLINE, f'a tooltip at x={x}', interval=0.1)
         return result['shown'], result['warnings']
 
     def test_tooltips_and_text_are_markup(self):
@@ -476,7 +441,7 @@ override-redirect = true
             now = drawn()
             done, last = now is not None and now == last, now
             return now if done else None
-        ink = self.wait_for(steady, DEADLINE, 'polybar to draw both modules')
+        ink = self.wait_until(steady, DEADLINE, 'polybar to draw both modules', interval=0.1)
         ours, theirs = (right - left for left, right in ink)
         self.assertLessEqual(abs(ours - theirs), 1,
                              f'the state drawn {ours} px wide, its look-alike {theirs} px '

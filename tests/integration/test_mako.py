@@ -24,7 +24,6 @@ missing (packages sway, mako-notifier, systemd, util-linux)."""
 
 import json
 import os
-import pwd
 import shutil
 import subprocess
 import tempfile
@@ -37,7 +36,6 @@ from dbktest import DEADLINE, NOTIFY_NAME, DeskbreakTestCase
 INTERVAL = 10  # room to set the mode before the reminder falls due
 MODE = 'do-not-disturb'
 REASON = "mako's mode do-not-disturb is active"
-AS_ROOT = os.geteuid() == 0
 MAKO_CONFIG = f'''default-timeout=0
 
 [mode={MODE}]
@@ -47,7 +45,7 @@ invisible=1
 
 def _missing():
     programs = ['sway', 'mako', 'makoctl', 'busctl', 'dbus-daemon']
-    if AS_ROOT:
+    if dbktest.AS_ROOT:
         programs.append('runuser')
     gone = [p for p in programs if shutil.which(p) is None]
     return f'{", ".join(gone)} not installed' if gone else ''
@@ -99,36 +97,10 @@ class MakoTest(DeskbreakTestCase):
         self.assertTrue(line, 'dbus-daemon printed no address')
         self.open_address = line
 
-    def as_user(self, env, argv):
-        """argv with exactly `env`, as nobody when we are root."""
-        cmd = ['env', '-i'] + [f'{k}={v}' for k, v in env.items()] + list(argv)
-        return (['runuser', '-u', 'nobody', '--'] + cmd) if AS_ROOT else cmd
-
     def start_sway(self):
-        runtime = tempfile.mkdtemp(prefix='deskbreak-sway-')
-        self.addCleanup(shutil.rmtree, runtime, ignore_errors=True)
-        if AS_ROOT:
-            nobody = pwd.getpwnam('nobody')
-            os.chown(runtime, nobody.pw_uid, nobody.pw_gid)
-        conf = os.path.join(self.files, 'sway.conf')
-        dbktest.write_file(conf, 'xwayland disable\n')
-        os.chmod(conf, 0o644)
-        self.desktop_env = {'PATH': '/usr/bin:/bin', 'HOME': self.files,
-                            'XDG_RUNTIME_DIR': runtime, 'XDG_CONFIG_HOME': self.files,
-                            'XDG_CACHE_HOME': runtime, 'LANG': 'C.UTF-8',
-                            'DBUS_SESSION_BUS_ADDRESS': self.open_address}
-        self.sway = self.spawn('sway', self.as_user(
-            dict(self.desktop_env, WLR_BACKENDS='headless', WLR_RENDERER='pixman',
-                 WLR_LIBINPUT_NO_DEVICES='1'),
-            ['sway', '-c', conf]))
-
-        def socket():
-            if not self.sway.alive():
-                self.fail('sway exited:\n' + self.sway.output())
-            names = [n for n in os.listdir(runtime)
-                     if n.startswith('wayland-') and not n.endswith('.lock')]
-            return names[0] if names else None
-        self.desktop_env['WAYLAND_DISPLAY'] = self.wait_until(socket, what="sway's Wayland socket")
+        self.sway = dbktest.Sway(self, self.files, dict(WLR_BACKENDS='headless'),
+                                 dict(DBUS_SESSION_BUS_ADDRESS=self.open_address))
+        self.desktop_env = self.sway.env
 
     def start_mako(self):
         os.makedirs(os.path.join(self.files, 'mako'), exist_ok=True)
@@ -136,7 +108,7 @@ class MakoTest(DeskbreakTestCase):
         conf = os.path.join(self.files, 'mako', 'config')
         dbktest.write_file(conf, MAKO_CONFIG)
         os.chmod(conf, 0o644)
-        self.mako = self.spawn('mako', self.as_user(self.desktop_env, ['mako', '-c', conf]))
+        self.mako = self.spawn('mako', dbktest.as_nobody(self.desktop_env, ['mako', '-c', conf]))
         self.wait_name(NOTIFY_NAME, self.mako)
 
     def makoctl(self, *args):
