@@ -2,11 +2,9 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "read-file.h"
 #include "stretches.h"
 
 #define SEC UINT64_C(1000000)
@@ -615,75 +613,38 @@ static void set_too_large(GError **error, goffset size) {
               "too large (%" G_GOFFSET_FORMAT " bytes); a config file may be at most 1 MiB", size);
 }
 
-static void set_not_regular(GError **error, mode_t mode) {
+static void set_not_regular(GError **error, unsigned mode) {
   g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
               "not a regular file but %s; the config must be a regular file",
               dbk_file_type_name(mode));
 }
 
-/*
- * The whole file, at most DBK_CONFIG_FILE_MAX bytes; messages without the
- * path. Only a regular file is read: a FIFO would block until a writer
- * comes, a device may never end. It is checked before opening (opening
- * some devices does something) and again on what was opened, without
- * waiting for a FIFO's writer in between.
- */
+/* The whole file, at most DBK_CONFIG_FILE_MAX bytes and only a regular
+ * file (read-file.h); messages without the path. */
 static gboolean read_file(const char *path, char **ret_data, gsize *ret_length, GError **error) {
-  struct stat st;
-  if (stat(path, &st) < 0) {
-    set_error_from_errno(error, errno);
-    return FALSE;
+  DbkReadError why;
+  char *data;
+  size_t length;
+  if (dbk_read_regular_file(path, DBK_CONFIG_FILE_MAX, true, &data, &length, &why)) {
+    *ret_data = g_memdup2(data, length + 1); /* with its NUL, and any inside */
+    *ret_length = length;
+    free(data);
+    return TRUE;
   }
-  if (!S_ISREG(st.st_mode)) {
-    set_not_regular(error, st.st_mode);
-    return FALSE;
+  switch (why.what) {
+  case DBK_READ_TOO_LARGE:
+    set_too_large(error, why.size);
+    break;
+  case DBK_READ_NOT_REGULAR:
+  case DBK_READ_SYMLINK: /* links are followed: not seen */
+    set_not_regular(error, why.mode);
+    break;
+  case DBK_READ_FAILED:
+  default:
+    set_error_from_errno(error, why.errsv);
+    break;
   }
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  if (fd < 0) {
-    set_error_from_errno(error, errno);
-    return FALSE;
-  }
-  gboolean ok = FALSE;
-  GByteArray *data = NULL;
-  if (fstat(fd, &st) < 0) {
-    set_error_from_errno(error, errno);
-    goto out;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    set_not_regular(error, st.st_mode);
-    goto out;
-  }
-  if (st.st_size > DBK_CONFIG_FILE_MAX) {
-    set_too_large(error, st.st_size);
-    goto out;
-  }
-  /* The file may grow as it is read: never more than the limit. */
-  data = g_byte_array_sized_new((guint)st.st_size + 1);
-  for (;;) {
-    guint8 buf[16384];
-    ssize_t n = read(fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0) {
-      set_error_from_errno(error, errno);
-      goto out;
-    }
-    if (n == 0)
-      break;
-    if (data->len + (gsize)n > DBK_CONFIG_FILE_MAX) {
-      set_too_large(error, (goffset)data->len + n);
-      goto out;
-    }
-    g_byte_array_append(data, buf, (guint)n);
-  }
-  *ret_length = data->len;
-  *ret_data = (char *)g_byte_array_free(g_steal_pointer(&data), FALSE);
-  ok = TRUE;
-out:
-  if (data)
-    g_byte_array_unref(data);
-  close(fd);
-  return ok;
+  return FALSE;
 }
 
 DbkConfig *dbk_config_load(const char *path, GPtrArray *errors, GPtrArray *warnings,

@@ -4,9 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "read-file.h"
 
 #define GROUP_ROTATION "rotation"
 #define GROUP_SAVED "saved"
@@ -183,56 +186,33 @@ static gboolean read_fail(GError **error, int errsv, const char *what) {
 }
 
 gboolean dbk_state_file_read(const char *path, char **ret_data, gsize *ret_len, GError **error) {
+  DbkReadError why;
+  char *data;
+  size_t len;
   /* Not through a symbolic link, and without waiting for a FIFO's writer. */
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) {
-    int errsv = errno;
-    GStatBuf st;
-    if (errsv == ELOOP && g_lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-      g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "it is a symbolic link");
-      return FALSE;
-    }
-    return read_fail(error, errsv, "cannot open it");
+  if (dbk_read_regular_file(path, STATE_FILE_MAX, false, &data, &len, &why)) {
+    *ret_data = g_memdup2(data, len + 1); /* a NUL after the data, as GLib's */
+    *ret_len = len;
+    free(data);
+    return TRUE;
   }
-  struct stat st;
-  if (fstat(fd, &st) < 0) {
-    int errsv = errno;
-    close(fd);
-    return read_fail(error, errsv, "cannot read it");
+  switch (why.what) {
+  case DBK_READ_SYMLINK:
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "it is a symbolic link");
+    break;
+  case DBK_READ_NOT_REGULAR:
+    g_set_error(error, G_FILE_ERROR, S_ISDIR(why.mode) ? G_FILE_ERROR_ISDIR : G_FILE_ERROR_FAILED,
+                "%s", S_ISDIR(why.mode) ? "it is a directory" : "it is not a regular file");
+    break;
+  case DBK_READ_TOO_LARGE:
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "it is larger than any of ours");
+    break;
+  case DBK_READ_FAILED:
+  default:
+    read_fail(error, why.errsv, why.opening ? "cannot open it" : "cannot read it");
+    break;
   }
-  if (!S_ISREG(st.st_mode)) {
-    close(fd);
-    g_set_error(error, G_FILE_ERROR, S_ISDIR(st.st_mode) ? G_FILE_ERROR_ISDIR : G_FILE_ERROR_FAILED,
-                "%s", S_ISDIR(st.st_mode) ? "it is a directory" : "it is not a regular file");
-    return FALSE;
-  }
-  GByteArray *buf = g_byte_array_new();
-  for (;;) {
-    guint8 chunk[8192];
-    ssize_t n = read(fd, chunk, sizeof(chunk));
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0) {
-      int errsv = errno;
-      close(fd);
-      g_byte_array_unref(buf);
-      return read_fail(error, errsv, "cannot read it");
-    }
-    if (n == 0)
-      break;
-    if (buf->len + (gsize)n > STATE_FILE_MAX) {
-      close(fd);
-      g_byte_array_unref(buf);
-      g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "it is larger than any of ours");
-      return FALSE;
-    }
-    g_byte_array_append(buf, chunk, (guint)n);
-  }
-  close(fd);
-  *ret_len = buf->len;
-  g_byte_array_append(buf, (const guint8 *)"", 1); /* a NUL after the data, as GLib's */
-  *ret_data = (char *)g_byte_array_free(buf, FALSE);
-  return TRUE;
+  return FALSE;
 }
 
 gboolean dbk_state_file_move_aside(const char *path, const char *why, char **ret_warning) {
