@@ -497,13 +497,25 @@ class DeskbreakTestCase(unittest.TestCase):
         self.daemon = None
         self.notify = None
         self.system_bus = None
-        self.bus = Bus(self.session_address)
         self.signals = SignalLog()
         self.properties_changed = []  # (time, {name: value}) of our object
+        self._connect_bus()
+        self.addCleanup(self._cleanup)
+
+    def _connect_bus(self):
+        self.bus = Bus(self.session_address)
         self.bus.subscribe(None, INTERFACE, None, OBJECT_PATH, self.signals.record)
         self.bus.subscribe(None, 'org.freedesktop.DBus.Properties', 'PropertiesChanged',
                            OBJECT_PATH, self._on_properties_changed)
-        self.addCleanup(self._cleanup)
+
+    def use_session_bus(self, address):
+        """Moves the test to another session bus (one it started itself,
+        with services to activate): from now on the daemon, the CLI and the
+        test's own calls and signal subscriptions go there. Call it before
+        starting anything on the old one."""
+        self.bus.close()
+        self.session_address = address
+        self._connect_bus()
 
     def _on_properties_changed(self, member, params, path):
         iface, changed, _ = params.unpack()
