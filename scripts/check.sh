@@ -19,7 +19,8 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recomme
   dbus dbus-daemon python3 python3-dbusmock python3-dbus python3-gi gir1.2-glib-2.0 \
   dunst xfce4-notifyd xfconf xvfb xauth xdotool x11-utils mutter kwin-wayland gsettings-desktop-schemas \
   systemd groff-base man-db desktop-file-utils \
-  waybar sway mako-notifier polybar i3blocks x11-apps fonts-dejavu-core >/dev/null
+  waybar sway mako-notifier polybar i3blocks x11-apps fonts-dejavu-core \
+  gnome-shell gjs dconf-service >/dev/null
 
 status=0
 run_suite() {
