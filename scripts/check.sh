@@ -20,7 +20,7 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recomme
   dunst xfce4-notifyd xfconf xvfb xauth xdotool x11-utils mutter kwin-wayland gsettings-desktop-schemas \
   systemd groff-base man-db desktop-file-utils \
   waybar sway mako-notifier polybar i3blocks x11-apps fonts-dejavu-core \
-  gnome-shell gjs dconf-service >/dev/null
+  gnome-shell gjs dconf-service plasma-workspace >/dev/null
 
 status=0
 run_suite() {
