@@ -12,7 +12,7 @@ SUDO=
 # Build and run-time dependencies, then the real servers the tests drive.
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-  meson ninja-build pkg-config gcc libc6-dev \
+  meson ninja-build pkg-config gcc libc6-dev gettext locales \
   libglib2.0-dev libglib2.0-bin libnotify-dev libsystemd-dev \
   libx11-dev libxext-dev libxss-dev libwayland-dev wayland-protocols plasma-wayland-protocols \
   libcmocka-dev \

@@ -25,7 +25,7 @@ SUDO=
 echo "== Installing build dependencies =="
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-  meson ninja-build pkg-config gcc libc6-dev \
+  meson ninja-build pkg-config gcc libc6-dev gettext \
   libglib2.0-dev libglib2.0-bin libnotify-dev libsystemd-dev dbus \
   libx11-dev libxext-dev libxss-dev libwayland-dev wayland-protocols plasma-wayland-protocols \
   >/dev/null

@@ -571,7 +571,10 @@ class DeskbreakTestCase(unittest.TestCase):
         for var in ('DISPLAY', 'WAYLAND_DISPLAY', 'XDG_SESSION_ID', 'XDG_SEAT',
                     'XDG_CURRENT_DESKTOP', 'XDG_CONFIG_DIRS', 'XDG_DATA_HOME',
                     'NOTIFY_IGNORE_PORTAL', 'DESKBREAK_TEST_REEXEC', 'INVOCATION_ID',
-                    'NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID', 'LISTEN_FDS'):
+                    'NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID', 'LISTEN_FDS',
+                    # English messages: LANGUAGE would pick a catalog even
+                    # under LC_ALL=C.UTF-8.
+                    'LANGUAGE', 'DESKBREAK_LOCALEDIR'):
             env.pop(var, None)
         env.update({
             'HOME': self.home,
