@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "i18n.h"
+
 #define CONFIG_TAIL "/deskbreak/deskbreak.conf"
 
 static char *join(const char *dir, size_t dir_len) {
@@ -20,18 +22,20 @@ static char *join(const char *dir, size_t dir_len) {
 
 const char *dbk_file_type_name(unsigned mode) {
   if (S_ISREG(mode))
-    return "a regular file";
+    /* TRANSLATORS: this and the next ones say what is found where a config
+     * file should be: "PATH: a directory, not a regular file: skipped". */
+    return _("a regular file");
   if (S_ISDIR(mode))
-    return "a directory";
+    return _("a directory");
   if (S_ISFIFO(mode))
-    return "a FIFO";
+    return _("a FIFO");
   if (S_ISSOCK(mode))
-    return "a socket";
+    return _("a socket");
   if (S_ISCHR(mode))
-    return "a character device";
+    return _("a character device");
   if (S_ISBLK(mode))
-    return "a block device";
-  return "not a file";
+    return _("a block device");
+  return _("not a file");
 }
 
 /* Whether the lookup takes `path`; what exists there but is not a regular

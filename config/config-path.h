@@ -23,7 +23,7 @@ typedef void (*DbkConfigPathSkipped)(const char *path, const char *what, void *u
 /* dbk_config_path_lookup(), telling `skipped` (optional) what it passes over. */
 char *dbk_config_path_lookup_report(DbkConfigPathSkipped skipped, void *user_data);
 
-/* A stat() st_mode's file type for a message: "a FIFO", "a directory"… */
+/* A stat() st_mode's file type for a message, translated: "a FIFO", "a directory"… */
 const char *dbk_file_type_name(unsigned mode);
 
 /* $XDG_CONFIG_HOME/deskbreak/deskbreak.conf whether or not it exists; malloc()ed, NULL without a

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "read-file.h"
 #include "stretches.h"
 
@@ -37,7 +38,7 @@ typedef struct {
   const char *key;
   size_t offset;
   uint64_t min, max;
-  const char *zero_means; /* what 0 stands for, or NULL when 0 is not allowed */
+  const char *zero_means; /* what 0 stands for, N_(), or NULL when 0 is not allowed */
 } DurationKey;
 
 static const DurationKey duration_keys[] = {
@@ -48,9 +49,11 @@ static const DurationKey duration_keys[] = {
      DBK_NATURAL_BREAK_MAX, NULL},
     {"snooze", G_STRUCT_OFFSET(DbkConfig, snooze), DBK_SNOOZE_MIN, DBK_SNOOZE_MAX, NULL},
     {"remind-again", G_STRUCT_OFFSET(DbkConfig, remind_again), DBK_REMIND_AGAIN_MIN,
-     DBK_REMIND_AGAIN_MAX, "never"},
+     /* TRANSLATORS: what 0 means for remind-again, in "0 (never) or 1m .. 24h". */
+     DBK_REMIND_AGAIN_MAX, N_("never")},
     {"wait-for-pause", G_STRUCT_OFFSET(DbkConfig, wait_for_pause), DBK_WAIT_FOR_PAUSE_MIN,
-     DBK_WAIT_FOR_PAUSE_MAX_SETTING, "at once"},
+     /* TRANSLATORS: what 0 means for wait-for-pause, in "0 (at once) or 1s .. 30s". */
+     DBK_WAIT_FOR_PAUSE_MAX_SETTING, N_("at once")},
 };
 
 static const char *const source_names[] = {
@@ -253,7 +256,9 @@ static char *shorten_message(const char *message) {
 
 /* Messages name the file, the key and the value, then what is allowed.
  * Whatever comes from the file (group, key, value and any argument that
- * quotes it) is shown through quote(): valid UTF-8, and short. */
+ * quotes it) is shown through quote(): valid UTF-8, and short. What is
+ * allowed is in the language of the messages; file, keys and values are
+ * as written. */
 G_GNUC_PRINTF(6, 7)
 static void add_problem(GPtrArray *list, const char *path, const char *group, const char *key,
                         const char *value, const char *format, ...) {
@@ -293,18 +298,20 @@ static void warn_unknown(GKeyFile *file, const char *path, GPtrArray *warnings) 
       g_auto(GStrv) keys = g_key_file_get_keys(file, *g, NULL, NULL);
       for (char **k = keys; k && *k; k++)
         if (!g_strv_contains(stretch_keys, *k))
-          add_problem(warnings, path, *g, *k, NULL,
-                      "unknown key, ignoring (a stretch has title, steps, hold, safety)");
+          add_problem(warnings, path, *g, *k, NULL, "%s",
+                      /* TRANSLATORS: keep the key names title, steps, hold and
+                       * safety as they are. */
+                      _("unknown key, ignoring (a stretch has title, steps, hold, safety)"));
       continue;
     }
     if (group == G_N_ELEMENTS(known_keys)) {
-      add_problem(warnings, path, *g, NULL, NULL, "unknown group, ignoring");
+      add_problem(warnings, path, *g, NULL, NULL, "%s", _("unknown group, ignoring"));
       continue;
     }
     g_auto(GStrv) keys = g_key_file_get_keys(file, *g, NULL, NULL);
     for (char **k = keys; k && *k; k++)
       if (!is_known_key(group, *k))
-        add_problem(warnings, path, *g, *k, NULL, "unknown key, ignoring");
+        add_problem(warnings, path, *g, *k, NULL, "%s", _("unknown key, ignoring"));
   }
 }
 
@@ -324,8 +331,8 @@ static char *get_value(GKeyFile *file, const char *path, const char *group, cons
     return g_strstrip(value);
   if (g_error_matches(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_UNKNOWN_ENCODING)) {
     g_autofree char *raw = g_key_file_get_value(file, group, key, NULL);
-    add_problem(errors, path, group, key, raw ? g_strstrip(raw) : "",
-                "not valid UTF-8; save the file as UTF-8 text");
+    add_problem(errors, path, group, key, raw ? g_strstrip(raw) : "", "%s",
+                _("not valid UTF-8; save the file as UTF-8 text"));
     if (ret_bad)
       *ret_bad = TRUE;
   }
@@ -337,7 +344,10 @@ static void describe_range(const DurationKey *spec, char *buf, size_t size) {
   dbk_duration_format(spec->min, lo, sizeof(lo));
   dbk_duration_format(spec->max, hi, sizeof(hi));
   if (spec->zero_means)
-    g_snprintf(buf, size, "0 (%s) or %s .. %s", spec->zero_means, lo, hi);
+    /* TRANSLATORS: the values a duration may have: 0 and what it means
+     * ("never"), or the shortest to the longest, as the config file writes
+     * them: "0 (never) or 1m .. 24h". */
+    g_snprintf(buf, size, _("0 (%s) or %s .. %s"), _(spec->zero_means), lo, hi);
   else
     g_snprintf(buf, size, "%s .. %s", lo, hi);
 }
@@ -349,18 +359,22 @@ static gboolean load_duration(GKeyFile *file, const char *path, const DurationKe
   if (!value)
     return FALSE;
 
-  char range[96];
+  char range[256];
   describe_range(spec, range, sizeof(range));
   uint64_t usec;
   int r = dbk_duration_parse(value, &usec);
   if (r == -EINVAL) {
     add_problem(errors, path, "timer", spec->key, value,
-                "not a duration; write it like 45s, 30m, 1h30m (a bare number is minutes), %s",
+                /* TRANSLATORS: keep 45s, 30m and 1h30m as they are: that is how
+                 * a duration is written in the config file; %s is what is
+                 * allowed, "1m .. 24h". */
+                _("not a duration; write it like 45s, 30m, 1h30m (a bare number is minutes), %s"),
                 range);
     return FALSE;
   }
   if (r < 0 || (usec < spec->min && !(usec == 0 && spec->zero_means)) || usec > spec->max) {
-    add_problem(errors, path, "timer", spec->key, value, "out of range; allowed %s", range);
+    /* TRANSLATORS: %s is what is allowed, "1m .. 24h". */
+    add_problem(errors, path, "timer", spec->key, value, _("out of range; allowed %s"), range);
     return FALSE;
   }
   *(uint64_t *)((char *)config + spec->offset) = usec;
@@ -379,7 +393,8 @@ static void load_timer(GKeyFile *file, const char *path, DbkConfig *config, GPtr
   dbk_duration_format(config->interval, interval, sizeof(interval));
   if (have_break_length && config->break_length >= config->interval) {
     g_autofree char *value = get_value(file, path, "timer", "break-length", NULL, NULL);
-    add_problem(errors, path, "timer", "break-length", value, "must be less than interval (%s)",
+    /* TRANSLATORS: keep "interval", the config key, as it is; %s is its value, "30m". */
+    add_problem(errors, path, "timer", "break-length", value, _("must be less than interval (%s)"),
                 interval);
     have_break_length = FALSE;
   }
@@ -391,8 +406,10 @@ static void load_timer(GKeyFile *file, const char *path, DbkConfig *config, GPtr
     if (config->break_length >= config->interval) {
       g_autofree char *value = get_value(file, path, "timer", "interval", NULL, NULL);
       dbk_duration_format(config->break_length, length, sizeof(length));
-      add_problem(errors, path, "timer", "interval", value, "must be longer than break-length (%s)",
-                  length);
+      add_problem(errors, path, "timer", "interval", value,
+                  /* TRANSLATORS: keep "break-length", the config key, as it is;
+                   * %s is its value, "30s". */
+                  _("must be longer than break-length (%s)"), length);
       config->interval = DEFAULT_INTERVAL;
       config->break_length = DEFAULT_BREAK_LENGTH;
     }
@@ -420,13 +437,18 @@ static gboolean stretch_line(GKeyFile *file, const char *path, const char *group
   }
   if (!value || !*value) {
     if (required)
-      add_problem(errors, path, group, key, NULL,
-                  "missing; a stretch needs a title, steps (separated by ';') and hold");
+      add_problem(errors, path, group, key, NULL, "%s",
+                  /* TRANSLATORS: keep the key names title, steps and hold as
+                   * they are. */
+                  _("missing; a stretch needs a title, steps (separated by ';') and hold"));
     *ret_value = NULL;
     return !required;
   }
   if (g_utf8_strlen(value, -1) > (glong)max) {
-    add_problem(errors, path, group, key, value, "too long; at most %zu characters", max);
+    add_problem(errors, path, group, key, value,
+                ngettext("too long; at most %lu character", "too long; at most %lu characters",
+                         (unsigned long)max),
+                (unsigned long)max);
     return FALSE;
   }
   *ret_value = g_steal_pointer(&value);
@@ -439,14 +461,19 @@ static gboolean load_stretch(GKeyFile *file, const char *path, const char *group
   if (!valid_stretch_id(id)) {
     g_autofree char *shown = quote(id);
     add_problem(errors, path, group, NULL, NULL,
-                "'%s' is not a stretch id; use lowercase letters, digits and '-', "
-                "at most %d characters",
+                /* TRANSLATORS: %s is what was written in the config file, then
+                 * the most characters an id may have. */
+                ngettext("'%s' is not a stretch id; use lowercase letters, digits and '-', "
+                         "at most %d character",
+                         "'%s' is not a stretch id; use lowercase letters, digits and '-', "
+                         "at most %d characters",
+                         DBK_STRETCH_ID_MAX),
                 shown, DBK_STRETCH_ID_MAX);
     return FALSE;
   }
   if (dbk_stretch_find(id)) {
     add_problem(errors, path, group, NULL, NULL,
-                "'%s' is a built-in stretch; give yours another id", id);
+                _("'%s' is a built-in stretch; give yours another id"), id);
     return FALSE;
   }
 
@@ -466,14 +493,20 @@ static gboolean load_stretch(GKeyFile *file, const char *path, const char *group
     if (!**step)
       continue;
     if (n == DBK_STRETCH_STEPS_MAX) {
-      add_problem(errors, path, group, "steps", steps_value, "at most %d steps, separated by ';'",
+      add_problem(errors, path, group, "steps", steps_value,
+                  ngettext("at most %d step, separated by ';'",
+                           "at most %d steps, separated by ';'", DBK_STRETCH_STEPS_MAX),
                   DBK_STRETCH_STEPS_MAX);
       ok = FALSE;
       break;
     }
     if (g_utf8_strlen(*step, -1) > DBK_STRETCH_LINE_MAX) {
       add_problem(errors, path, group, "steps", steps_value,
-                  "step %u is too long; at most %d characters", n + 1, DBK_STRETCH_LINE_MAX);
+                  /* TRANSLATORS: the step's number, then the most characters a
+                   * step may have. */
+                  ngettext("step %u is too long; at most %d character",
+                           "step %u is too long; at most %d characters", DBK_STRETCH_LINE_MAX),
+                  n + 1, DBK_STRETCH_LINE_MAX);
       ok = FALSE;
       break;
     }
@@ -482,12 +515,14 @@ static gboolean load_stretch(GKeyFile *file, const char *path, const char *group
   if (steps_bad) {
     ok = FALSE;
   } else if (n == 0 && !steps_value) {
-    add_problem(errors, path, group, "steps", NULL,
-                "missing; a stretch needs a title, steps (separated by ';') and hold");
+    add_problem(errors, path, group, "steps", NULL, "%s",
+                _("missing; a stretch needs a title, steps (separated by ';') and hold"));
     ok = FALSE;
   } else if (n == 0 && ok) {
     add_problem(errors, path, group, "steps", steps_value,
-                "needs one to %d steps, separated by ';'", DBK_STRETCH_STEPS_MAX);
+                ngettext("needs one to %d step, separated by ';'",
+                         "needs one to %d steps, separated by ';'", DBK_STRETCH_STEPS_MAX),
+                DBK_STRETCH_STEPS_MAX);
     ok = FALSE;
   }
 
@@ -545,11 +580,20 @@ static void load_notify(GKeyFile *file, const char *path, DbkConfig *config, GPt
         size_t n_custom = config->n_custom_stretches;
         for (size_t i = 0; i < MIN(n_custom, KNOWN_CUSTOM_SHOWN); i++)
           g_string_append_printf(known, ", %s", config->custom_stretches[i].id);
-        if (n_custom > KNOWN_CUSTOM_SHOWN)
-          g_string_append_printf(known, " and %zu more of yours", n_custom - KNOWN_CUSTOM_SHOWN);
+        if (n_custom > KNOWN_CUSTOM_SHOWN) {
+          unsigned long more = n_custom - KNOWN_CUSTOM_SHOWN;
+          g_string_append_c(known, ' ');
+          g_string_append_printf(known,
+                                 /* TRANSLATORS: after the list of stretch ids: how
+                                  * many more of the user's own stretches there are. */
+                                 ngettext("and %lu more of yours", "and %lu more of yours", more),
+                                 more);
+        }
         g_autofree char *shown = quote(*id);
         add_problem(errors, path, "notify", "stretches", value,
-                    "unknown stretch '%s'; known: %s (see `deskbreak stretches`)", shown,
+                    /* TRANSLATORS: %s is the id written, then the ids there
+                     * are; keep the command as it is. */
+                    _("unknown stretch '%s'; known: %s (see `deskbreak stretches`)"), shown,
                     known->str);
         ok = FALSE;
         break;
@@ -557,8 +601,8 @@ static void load_notify(GKeyFile *file, const char *path, DbkConfig *config, GPt
       g_ptr_array_add(ids, g_strdup(*id));
     }
     if (ok && ids->len == 0) {
-      add_problem(errors, path, "notify", "stretches", value,
-                  "needs at least one stretch id, separated by ';'");
+      add_problem(errors, path, "notify", "stretches", value, "%s",
+                  _("needs at least one stretch id, separated by ';'"));
       ok = FALSE;
     }
     if (ok) {
@@ -570,31 +614,35 @@ static void load_notify(GKeyFile *file, const char *path, DbkConfig *config, GPt
 
   g_autofree char *urgency = get_value(file, path, "notify", "urgency", errors, NULL);
   if (urgency && !urgency_from_string(urgency, &config->urgency))
-    add_problem(errors, path, "notify", "urgency", urgency, "allowed: low, normal, critical");
+    /* TRANSLATORS: the values a key may have, as the config file writes them:
+     * "allowed: low, normal, critical". */
+    add_problem(errors, path, "notify", "urgency", urgency, _("allowed: %s"),
+                "low, normal, critical");
 
   g_autofree char *dnd = get_value(file, path, "notify", "respect-dnd", errors, NULL);
   if (dnd && !parse_boolean(dnd, &config->respect_dnd))
-    add_problem(errors, path, "notify", "respect-dnd", dnd, "allowed: true, false");
+    add_problem(errors, path, "notify", "respect-dnd", dnd, _("allowed: %s"), "true, false");
 }
 
 static void load_idle(GKeyFile *file, const char *path, DbkConfig *config, GPtrArray *errors) {
   g_autofree char *source = get_value(file, path, "idle", "source", errors, NULL);
   if (source && !dbk_source_kind_from_string(source, &config->source))
-    add_problem(errors, path, "idle", "source", source,
-                "allowed: auto, mutter, wayland, screensaver, x11, logind, none");
+    add_problem(errors, path, "idle", "source", source, _("allowed: %s"),
+                "auto, mutter, wayland, screensaver, x11, logind, none");
 
   g_autofree char *inhibitors = get_value(file, path, "idle", "inhibitors", errors, NULL);
   if (g_strcmp0(inhibitors, "ignore") == 0)
     config->ignore_inhibitors = TRUE;
   else if (inhibitors && g_strcmp0(inhibitors, "count-as-present") != 0)
-    add_problem(errors, path, "idle", "inhibitors", inhibitors,
-                "allowed: count-as-present, ignore");
+    add_problem(errors, path, "idle", "inhibitors", inhibitors, _("allowed: %s"),
+                "count-as-present, ignore");
 }
 
 static void on_skipped(const char *path, const char *what, void *data) {
   g_autofree char *shown = dbk_config_display(path);
   if (data)
-    g_ptr_array_add(data, g_strdup_printf("%s: %s, not a regular file: skipped", shown, what));
+    /* TRANSLATORS: a file name, then what is there instead: "a directory", "a FIFO"… */
+    g_ptr_array_add(data, g_strdup_printf(_("%s: %s, not a regular file: skipped"), shown, what));
 }
 
 char *dbk_config_find_path(GPtrArray *warnings) {
@@ -610,12 +658,16 @@ static void set_error_from_errno(GError **error, int errsv) {
 
 static void set_too_large(GError **error, goffset size) {
   g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
-              "too large (%" G_GOFFSET_FORMAT " bytes); a config file may be at most 1 MiB", size);
+              ngettext("too large (%lld byte); a config file may be at most 1 MiB",
+                       "too large (%lld bytes); a config file may be at most 1 MiB",
+                       (unsigned long)MIN(size, G_MAXLONG)),
+              (long long)size);
 }
 
 static void set_not_regular(GError **error, unsigned mode) {
   g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
-              "not a regular file but %s; the config must be a regular file",
+              /* TRANSLATORS: %s is what is there instead: "a directory", "a FIFO"… */
+              _("not a regular file but %s; the config must be a regular file"),
               dbk_file_type_name(mode));
 }
 

@@ -9,6 +9,8 @@
 #include <strings.h>
 #include <string.h>
 
+#include "i18n.h"
+
 #define USEC_PER_SEC UINT64_C(1000000)
 
 static const struct {
@@ -142,6 +144,53 @@ char *dbk_duration_format_usec(uint64_t usec, char *buf, size_t size) {
   return buf;
 }
 
+/*
+ * The units a person reads are the language's: each is a message of its
+ * own, with plural forms for languages that spell the unit out, and two of
+ * them are put together by one more.
+ */
+char *dbk_duration_format_unit(uint64_t n, DbkDurationUnit unit, char *buf, size_t size) {
+  unsigned long long value = n;
+
+  if (size == 0)
+    return buf;
+  switch (unit) {
+  case DBK_UNIT_SECONDS:
+    /* TRANSLATORS: a number of seconds as people read it at a glance, "45s":
+     * write the unit the way your language shortens it ("45 s", "45 с").
+     * The plural forms are there for languages that write the word out. */
+    snprintf(buf, size, ngettext("%llus", "%llus", value), value);
+    break;
+  case DBK_UNIT_MINUTES:
+    /* TRANSLATORS: a number of minutes, "24m" (see "%llus"). */
+    snprintf(buf, size, ngettext("%llum", "%llum", value), value);
+    break;
+  case DBK_UNIT_HOURS:
+    /* TRANSLATORS: a number of hours, "3h" (see "%llus"). */
+    snprintf(buf, size, ngettext("%lluh", "%lluh", value), value);
+    break;
+  case DBK_UNIT_DAYS:
+  default:
+    /* TRANSLATORS: a number of days, "2d" (see "%llus"). */
+    snprintf(buf, size, ngettext("%llud", "%llud", value), value);
+    break;
+  }
+  return buf;
+}
+
+char *dbk_duration_format_units(uint64_t big, DbkDurationUnit big_unit, uint64_t small,
+                                DbkDurationUnit small_unit, char *buf, size_t size) {
+  char a[DBK_DURATION_BUF], b[DBK_DURATION_BUF];
+
+  if (size == 0)
+    return buf;
+  dbk_duration_format_unit(big, big_unit, a, sizeof(a));
+  dbk_duration_format_unit(small, small_unit, b, sizeof(b));
+  /* TRANSLATORS: a duration in two units, the larger first: "1h 5m", "2d 3h". */
+  snprintf(buf, size, C_("duration", "%s %s"), a, b);
+  return buf;
+}
+
 char *dbk_duration_format_human(uint64_t usec, char *buf, size_t size) {
   /* Round to the nearest of the smallest unit shown, so a countdown of
    * 5m59s reads "6m", not "5m". */
@@ -149,19 +198,15 @@ char *dbk_duration_format_human(uint64_t usec, char *buf, size_t size) {
   uint64_t m = (s + 30) / 60;
   uint64_t h = (m + 30) / 60;
 
-  if (size == 0)
-    return buf;
   if (s < 60)
-    snprintf(buf, size, "%" PRIu64 "s", s);
-  else if (m < 60)
-    snprintf(buf, size, "%" PRIu64 "m", m);
-  else if (m < 24 * 60 && m % 60)
-    snprintf(buf, size, "%" PRIu64 "h %" PRIu64 "m", m / 60, m % 60);
-  else if (m < 24 * 60)
-    snprintf(buf, size, "%" PRIu64 "h", m / 60);
-  else if (h % 24)
-    snprintf(buf, size, "%" PRIu64 "d %" PRIu64 "h", h / 24, h % 24);
-  else
-    snprintf(buf, size, "%" PRIu64 "d", h / 24);
-  return buf;
+    return dbk_duration_format_unit(s, DBK_UNIT_SECONDS, buf, size);
+  if (m < 60)
+    return dbk_duration_format_unit(m, DBK_UNIT_MINUTES, buf, size);
+  if (m < 24 * 60 && m % 60)
+    return dbk_duration_format_units(m / 60, DBK_UNIT_HOURS, m % 60, DBK_UNIT_MINUTES, buf, size);
+  if (m < 24 * 60)
+    return dbk_duration_format_unit(m / 60, DBK_UNIT_HOURS, buf, size);
+  if (h % 24)
+    return dbk_duration_format_units(h / 24, DBK_UNIT_DAYS, h % 24, DBK_UNIT_HOURS, buf, size);
+  return dbk_duration_format_unit(h / 24, DBK_UNIT_DAYS, buf, size);
 }

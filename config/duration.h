@@ -36,9 +36,23 @@ char *dbk_duration_format_usec(uint64_t usec, char *buf, size_t size);
 
 /*
  * Writes `usec` for a person reading it at a glance, rounded to the nearest
- * of the smallest unit shown, at most two units: "24m", "1h 5m", "45s", "2d 3h".
- * Returns `buf`.
+ * of the smallest unit shown, at most two units: "24m", "1h 5m", "45s", "2d 3h",
+ * in the language of the messages (the units are translated). Returns `buf`.
  */
 char *dbk_duration_format_human(uint64_t usec, char *buf, size_t size);
 
-#define DBK_DURATION_BUF 32
+typedef enum {
+  DBK_UNIT_SECONDS,
+  DBK_UNIT_MINUTES,
+  DBK_UNIT_HOURS,
+  DBK_UNIT_DAYS,
+} DbkDurationUnit;
+
+/* The pieces of dbk_duration_format_human(): `n` of one unit, "24m", and two
+ * units together, "1h 5m". Each returns `buf`. */
+char *dbk_duration_format_unit(uint64_t n, DbkDurationUnit unit, char *buf, size_t size);
+char *dbk_duration_format_units(uint64_t big, DbkDurationUnit big_unit, uint64_t small,
+                                DbkDurationUnit small_unit, char *buf, size_t size);
+
+/* Room for any duration, written in any language. */
+#define DBK_DURATION_BUF 64

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The built-in stretch catalogue (DESIGN §6), in deskbreak's own words.
- * Plain C, no GLib: the CLI links it.
+ * Plain C, no GLib: the CLI links it. The texts are English, as the
+ * D-Bus API carries them; dbk_stretch_translated() gives them in the
+ * reader's language.
  */
 #pragma once
 
@@ -22,6 +24,13 @@ typedef struct {
 const DbkStretch *dbk_stretches_builtin(size_t *ret_n);
 /* A built-in stretch by id, or NULL. */
 const DbkStretch *dbk_stretch_find(const char *id);
+
+/*
+ * `stretch` in the language of the messages: a built-in stretch's texts
+ * (known by its id, whoever sent them) through the catalog, the user's own
+ * as written. The strings are the catalog's or `stretch`'s own.
+ */
+DbkStretch dbk_stretch_translated(const DbkStretch *stretch);
 
 /* The default rotation, as the config file spells it. */
 #define DBK_DEFAULT_STRETCHES "bruegger;doorway"
