@@ -16,6 +16,7 @@
 
 #include "bus.h"
 #include "format.h"
+#include "i18n.h"
 #include "stretches.h"
 
 /* The one connection, opened on first use. */
@@ -91,8 +92,9 @@ int report_call_error(int r, const sd_bus_error *error) {
                          : strerror(-r);
 
   if (error_is_unreachable(error)) {
-    log_error("cannot reach deskbreakd: %s", text);
-    log_error("start it with: %s", start_command());
+    log_error(_("cannot reach deskbreakd: %s"), text);
+    /* TRANSLATORS: %s is a shell command, "systemctl --user start deskbreak". */
+    log_error(_("start it with: %s"), start_command());
     return EXIT_UNREACHABLE;
   }
   log_error("%s", text);
@@ -104,14 +106,15 @@ static int no_session_bus(int r, sd_bus_error *error) {
   const char *address = getenv("DBUS_SESSION_BUS_ADDRESS");
   const char *runtime_dir = getenv("XDG_RUNTIME_DIR");
   if (address && *address)
-    return sd_bus_error_setf(error, SD_BUS_ERROR_NO_SERVER, "no session bus at %s: %s", address,
+    /* TRANSLATORS: a bus address, then why it failed. */
+    return sd_bus_error_setf(error, SD_BUS_ERROR_NO_SERVER, _("no session bus at %s: %s"), address,
                              strerror(-r));
   if (runtime_dir && *runtime_dir)
-    return sd_bus_error_setf(error, SD_BUS_ERROR_NO_SERVER, "no session bus at %s/bus: %s",
+    return sd_bus_error_setf(error, SD_BUS_ERROR_NO_SERVER, _("no session bus at %s/bus: %s"),
                              runtime_dir, strerror(-r));
   return sd_bus_error_setf(
-      error, SD_BUS_ERROR_NO_SERVER,
-      "no session bus: neither DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR is set");
+      error, SD_BUS_ERROR_NO_SERVER, "%s",
+      _("no session bus: neither DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR is set"));
 }
 
 int bus_connect(sd_bus **ret_bus, sd_bus_error *error) {
@@ -314,7 +317,8 @@ int read_status(sd_bus_message *reply, DbkCliStatus *status, sd_bus_error *error
 
 bad_reply:
   return sd_bus_error_setf(error, SD_BUS_ERROR_INCONSISTENT_MESSAGE,
-                           "deskbreakd sent a status this deskbreak cannot read: %s", strerror(-r));
+                           _("deskbreakd sent a status this deskbreak cannot read: %s"),
+                           strerror(-r));
 }
 
 /* GetStatus into `status`. */
@@ -414,7 +418,7 @@ int get_history(uint32_t days, DbkCliDay **ret_days, size_t *ret_n, sd_bus_error
     r = sd_bus_message_exit_container(reply);
   if (r < 0)
     return sd_bus_error_setf(error, SD_BUS_ERROR_INCONSISTENT_MESSAGE,
-                             "deskbreakd sent a history this deskbreak cannot read: %s",
+                             _("deskbreakd sent a history this deskbreak cannot read: %s"),
                              strerror(-r));
   *ret_days = list;
   *ret_n = n;
@@ -475,7 +479,8 @@ int get_stretches(DbkCliStretches *ret, sd_bus_error *error) {
     list.n++;
   }
   if (r < 0) {
-    sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS, "deskbreakd sent a malformed stretch list");
+    sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS,
+                     _("deskbreakd sent a malformed stretch list"));
     return -EBADMSG;
   }
   *ret = list;

@@ -3,16 +3,20 @@
  * What `deskbreak` prints. Everything here is pure: the caller hands in the
  * daemon's snapshot and `now`, and the text goes to a FILE.
  */
+#define _GNU_SOURCE /* wcswidth() */
 #include "format.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <langinfo.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <wchar.h>
 
 #include "duration.h"
+#include "i18n.h"
 
 #define USEC_PER_SEC INT64_C(1000000)
 
@@ -21,6 +25,44 @@
 #define DASH " \u2014 "
 
 static const char *empty_strv[] = {NULL};
+
+/* ---- text in columns ---- */
+
+/*
+ * The columns `text` takes on a terminal, in the locale's character set: a
+ * CJK character two, a combining mark none. Its bytes where the locale
+ * cannot tell (the C locale, text it cannot read).
+ */
+static int text_width(const char *text) {
+  size_t n = mbstowcs(NULL, text, 0);
+  wchar_t *wide;
+  int width;
+
+  if (n == (size_t)-1 || !(wide = calloc(n + 1, sizeof(wchar_t))))
+    return (int)strlen(text);
+  mbstowcs(wide, text, n + 1);
+  width = wcswidth(wide, n);
+  free(wide);
+  return width < 0 ? (int)strlen(text) : width;
+}
+
+/* `text` in a column `width` wide: spaces after it, or before it when
+ * `right`; text that is wider is written whole. */
+static void print_padded(FILE *out, const char *text, int width, bool right) {
+  int pad = width - text_width(text);
+
+  if (right)
+    for (int i = 0; i < pad; i++)
+      fputc(' ', out);
+  fputs(text, out);
+  if (!right)
+    for (int i = 0; i < pad; i++)
+      fputc(' ', out);
+}
+
+static int max_int(int a, int b) {
+  return a > b ? a : b;
+}
 
 /* ---- values and the status snapshot ---- */
 
@@ -416,11 +458,138 @@ static char *format_usec(uint64_t usec, char *buf, size_t size) {
   return dbk_format_span(0, usec > INT64_MAX ? INT64_MAX : (int64_t)usec, buf, size);
 }
 
+/* One piece of a strftime() format: a conversion ("%M", "%OS") or the text between. */
+typedef struct {
+  const char *start;
+  size_t len;
+  bool conversion;
+} FormatPiece;
+
+#define TIME_FORMAT_MAX 128
+#define TIME_FORMAT_PIECES 32
+
+/* Appends `fmt` to `out` with the shorthands for a whole time spelt out, so
+ * that the seconds in them can be found. */
+static void spell_out_time(const char *fmt, char *out, size_t size, int depth) {
+  size_t len = strlen(out);
+
+  for (const char *p = fmt; *p && len + 1 < size; p++) {
+    const char *sub = NULL;
+    if (p[0] == '%' && p[1] == 'r')
+      sub = *nl_langinfo(T_FMT_AMPM) ? nl_langinfo(T_FMT_AMPM) : "%I:%M:%S %p";
+    else if (p[0] == '%' && (p[1] == 'T' || p[1] == 'X'))
+      sub = "%H:%M:%S";
+    else if (p[0] == '%' && p[1] == 'R')
+      sub = "%H:%M";
+    if (sub && depth < 2) {
+      out[len] = '\0';
+      spell_out_time(sub, out, size, depth + 1);
+      len = strlen(out);
+      p++;
+      continue;
+    }
+    out[len++] = *p;
+    if (p[0] == '%' && p[1] && len + 1 < size)
+      out[len++] = *++p;
+  }
+  out[len] = '\0';
+}
+
+static size_t split_format(const char *fmt, FormatPiece *pieces, size_t max) {
+  size_t n = 0;
+
+  for (const char *p = fmt; *p && n < max;) {
+    if (*p == '%' && p[1]) {
+      const char *end = p + 1;
+      while (*end && strchr("_-0^#", *end)) /* GNU flags */
+        end++;
+      if (*end == 'E' || *end == 'O')
+        end++;
+      if (*end)
+        end++;
+      pieces[n++] = (FormatPiece){p, (size_t)(end - p), true};
+      p = end;
+    } else {
+      const char *end = p;
+      while (*end && *end != '%')
+        end++;
+      pieces[n++] = (FormatPiece){p, (size_t)(end - p), false};
+      p = end;
+    }
+  }
+  return n;
+}
+
+static char piece_letter(const FormatPiece *piece) {
+  return piece->conversion ? piece->start[piece->len - 1] : '\0';
+}
+
+/*
+ * How the locale writes a time of day, for strftime(), without seconds. The
+ * locale's own time format is the start (nl_langinfo(T_FMT): "%H:%M:%S" in
+ * C and de_DE, "%r" = "%I:%M:%S %p" in en_US, "%H時%M分%S秒" in ja_JP), its
+ * shorthands spelt out; then the seconds go, with what belongs to them: a
+ * unit written after them and the space before ("%M분 %S초" → "%M분"),
+ * else the separator before them (":%S", ".%S"). The time zone's name goes
+ * too (ar_EG and hi_IN write it): the reader's own goes without saying. A
+ * 12-hour clock writes its hour without a leading zero, as people do:
+ * "2:16 PM". A format that keeps no hour and minute gives way to "%H:%M".
+ */
+static void time_of_day_format(char *ret, size_t size) {
+  char spelt[TIME_FORMAT_MAX] = "";
+  FormatPiece pieces[TIME_FORMAT_PIECES];
+  size_t n, len = 0;
+  bool hour = false, minute = false;
+
+  spell_out_time(nl_langinfo(T_FMT), spelt, sizeof(spelt), 0);
+  n = split_format(spelt, pieces, TIME_FORMAT_PIECES);
+  for (size_t i = 0; i < n; i++) {
+    if (piece_letter(&pieces[i]) == 'Z' || piece_letter(&pieces[i]) == 'z')
+      pieces[i].len = 0;
+    if (piece_letter(&pieces[i]) != 'S')
+      continue;
+    FormatPiece *before = i > 0 && !pieces[i - 1].conversion ? &pieces[i - 1] : NULL;
+    FormatPiece *after = i + 1 < n && !pieces[i + 1].conversion ? &pieces[i + 1] : NULL;
+    size_t unit = 0;
+    while (after && unit < after->len && after->start[unit] != ' ')
+      unit++;
+    if (unit > 0) {
+      after->start += unit;
+      after->len -= unit;
+      while (before && before->len > 0 && before->start[before->len - 1] == ' ')
+        before->len--;
+    } else if (before && strspn(before->start, " .:,") >= before->len) {
+      before->len = 0;
+    }
+    pieces[i].len = 0;
+  }
+
+  for (size_t i = 0; i < n && len + 1 < size; i++) {
+    char letter = piece_letter(&pieces[i]);
+    if (pieces[i].len == 0)
+      continue;
+    hour = hour || strchr("HIkl", letter);
+    minute = minute || letter == 'M';
+    if (letter == 'I' || letter == 'l') {
+      len += (size_t)snprintf(ret + len, size - len, "%%-%c", letter);
+      continue;
+    }
+    len += (size_t)snprintf(ret + len, size - len, "%.*s", (int)pieces[i].len, pieces[i].start);
+  }
+  /* The spaces that went with a time zone at either end. */
+  while (len > 0 && len < size && ret[len - 1] == ' ')
+    ret[--len] = '\0';
+  size_t lead = strspn(ret, " ");
+  memmove(ret, ret + lead, strlen(ret + lead) + 1);
+  if (!hour || !minute || len >= size)
+    snprintf(ret, size, "%s", "%H:%M");
+}
+
 char *dbk_format_clock(int64_t at, int64_t now, char *buf, size_t size) {
   time_t at_sec = (time_t)((at > 0 ? at : 0) / USEC_PER_SEC);
   time_t now_sec = (time_t)((now > 0 ? now : 0) / USEC_PER_SEC);
   struct tm at_tm, now_tm;
-  size_t n;
+  char format[TIME_FORMAT_MAX], clock_text[DBK_CLOCK_BUF], day[DBK_CLOCK_BUF];
 
   if (size == 0)
     return buf;
@@ -428,15 +597,29 @@ char *dbk_format_clock(int64_t at, int64_t now, char *buf, size_t size) {
     snprintf(buf, size, "?");
     return buf;
   }
-  if (at_tm.tm_year == now_tm.tm_year && at_tm.tm_yday == now_tm.tm_yday)
-    n = strftime(buf, size, "%H:%M", &at_tm);
-  else if (at_sec > now_sec && at_sec - now_sec < 6 * 24 * 3600)
+  time_of_day_format(format, sizeof(format));
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral" /* the locale's, made above */
+  if (strftime(clock_text, sizeof(clock_text), format, &at_tm) == 0)
+    clock_text[0] = '\0';
+#pragma GCC diagnostic pop
+  if (at_tm.tm_year == now_tm.tm_year && at_tm.tm_yday == now_tm.tm_yday) {
+    snprintf(buf, size, "%s", clock_text);
+  } else if (at_sec > now_sec && at_sec - now_sec < 6 * 24 * 3600) {
     /* A weekday is clear within the coming week; a date beyond it. */
-    n = strftime(buf, size, "%a %H:%M", &at_tm);
-  else
-    n = strftime(buf, size, "%Y-%m-%d %H:%M", &at_tm);
-  if (n == 0)
-    buf[0] = '\0';
+    if (strftime(day, sizeof(day), "%a", &at_tm) == 0)
+      day[0] = '\0';
+    /* TRANSLATORS: a moment in the coming week: the weekday as the locale
+     * shortens it ("Tue") and the time of day ("14:32", "2:32 PM"). Swap
+     * them as %2$s %1$s where the time comes first. */
+    snprintf(buf, size, C_("weekday and time", "%1$s %2$s"), day, clock_text);
+  } else {
+    /* The date as ISO 8601 writes it, which every reader can tell apart. */
+    if (strftime(day, sizeof(day), "%Y-%m-%d", &at_tm) == 0)
+      day[0] = '\0';
+    /* TRANSLATORS: a date ("2026-11-22") and the time of day ("14:32"). */
+    snprintf(buf, size, C_("date and time", "%1$s %2$s"), day, clock_text);
+  }
   return buf;
 }
 
@@ -447,33 +630,58 @@ static bool is_now(int64_t at, int64_t now) {
 
 /* ---- the human status ---- */
 
+/*
+ * The status line is clauses joined by " · ": each clause is a message of
+ * its own, which reads on its own after the separator.
+ */
+
 static void print_sitting_clause(FILE *out, const DbkCliStatus *s) {
   char buf[DBK_DURATION_BUF];
 
-  if (s->sitting_usec >= (uint64_t)USEC_PER_SEC / 2)
-    fprintf(out, DOT "sitting for %s", format_usec(s->sitting_usec, buf, sizeof(buf)));
+  if (s->sitting_usec >= (uint64_t)USEC_PER_SEC / 2) {
+    fputs(DOT, out);
+    /* TRANSLATORS: a clause of the status line, after " · "; %s is a
+     * duration, "24m". */
+    fprintf(out, _("sitting for %s"), format_usec(s->sitting_usec, buf, sizeof(buf)));
+  }
 }
 
 static void print_next_reminder(FILE *out, const DbkCliStatus *s, int64_t now, bool with_interval) {
   char buf[DBK_DURATION_BUF], every[DBK_DURATION_BUF];
 
   if (s->next_reminder > 0) {
+    fputs(DOT, out);
     if (is_now(s->next_reminder, now))
-      fputs(DOT "reminder due now", out);
+      /* TRANSLATORS: a clause of the status line, after " · ". */
+      fputs(_("reminder due now"), out);
     else
-      fprintf(out, DOT "next reminder in %s",
+      /* TRANSLATORS: a clause of the status line, after " · "; %s is a
+       * duration, "6m". */
+      fprintf(out, _("next reminder in %s"),
               dbk_format_span(now, s->next_reminder, buf, sizeof(buf)));
-    if (with_interval && s->interval_usec > 0)
-      fprintf(out, " (every %s)", format_usec(s->interval_usec, every, sizeof(every)));
+    if (with_interval && s->interval_usec > 0) {
+      fputc(' ', out);
+      /* TRANSLATORS: after "next reminder in 6m"; %s is the interval,
+       * "30m". */
+      fprintf(out, _("(every %s)"), format_usec(s->interval_usec, every, sizeof(every)));
+    }
   } else if (with_interval && s->interval_usec > 0) {
-    fprintf(out, DOT "reminder after %s of sitting",
+    fputs(DOT, out);
+    /* TRANSLATORS: a clause of the status line, after " · "; %s is the
+     * interval, "30m". */
+    fprintf(out, _("reminder after %s of sitting"),
             format_usec(s->interval_usec, every, sizeof(every)));
   }
 }
 
-static const char *stretch_title(const char *id) {
-  const DbkStretch *stretch = dbk_stretch_find(id);
-  return stretch ? stretch->title : id;
+/* The title of a stretch in the reader's language: a built-in stretch's
+ * through the catalog, the user's own as the daemon sent it. */
+static const char *stretch_title(const char *id, const char *title) {
+  const DbkStretch *builtin = dbk_stretch_find(id);
+
+  if (builtin)
+    return _(title[0] ? title : builtin->title);
+  return title[0] ? title : id;
 }
 
 static void print_headline(FILE *out, const DbkCliStatus *s, int64_t now) {
@@ -482,68 +690,99 @@ static void print_headline(FILE *out, const DbkCliStatus *s, int64_t now) {
 
   if (strcmp(state, "sitting") == 0) {
     if (s->sitting_usec < (uint64_t)USEC_PER_SEC / 2)
-      fputs("Just sat down", out);
+      /* TRANSLATORS: the status line of someone who has just sat down. */
+      fputs(_("Just sat down"), out);
     else
-      fprintf(out, "Sitting for %s", format_usec(s->sitting_usec, buf, sizeof(buf)));
+      /* TRANSLATORS: the status line's start; %s is a duration, "24m". */
+      fprintf(out, _("Sitting for %s"), format_usec(s->sitting_usec, buf, sizeof(buf)));
     print_next_reminder(out, s, now, true);
     fputc('\n', out);
 
   } else if (strcmp(state, "idle") == 0) {
-    fputs("Idle for a moment", out);
+    /* TRANSLATORS: the status line's start: no input for a short while,
+     * which still counts as sitting. */
+    fputs(_("Idle for a moment"), out);
     print_sitting_clause(out, s);
     print_next_reminder(out, s, now, false);
     fputc('\n', out);
 
   } else if (strcmp(state, "away") == 0) {
-    fputs("Away" DOT "sitting time starts again when you're back", out);
-    if (s->interval_usec > 0)
-      fprintf(out, " (reminder after %s of sitting)",
+    /* TRANSLATORS: the status line when the user is away from the computer. */
+    fputs(_("Away \u00b7 sitting time starts again when you're back"), out);
+    if (s->interval_usec > 0) {
+      fputc(' ', out);
+      /* TRANSLATORS: after "… when you're back"; %s is the interval, "30m". */
+      fprintf(out, _("(reminder after %s of sitting)"),
               format_usec(s->interval_usec, buf, sizeof(buf)));
+    }
     fputc('\n', out);
 
   } else if (strcmp(state, "due") == 0) {
-    fputs("Time for a break", out);
-    if (s->sitting_usec >= (uint64_t)USEC_PER_SEC / 2)
-      fprintf(out, DASH "sitting for %s", format_usec(s->sitting_usec, buf, sizeof(buf)));
-    if (s->times_shown >= 2)
-      fprintf(out, " (reminded %" PRIu32 " times)", s->times_shown);
+    /* TRANSLATORS: the status line when a break is due. */
+    fputs(_("Time for a break"), out);
+    if (s->sitting_usec >= (uint64_t)USEC_PER_SEC / 2) {
+      fputs(DASH, out);
+      fprintf(out, _("sitting for %s"), format_usec(s->sitting_usec, buf, sizeof(buf)));
+    }
+    if (s->times_shown >= 2) {
+      fputc(' ', out);
+      /* TRANSLATORS: after "Time for a break — sitting for 40m": how often the
+       * reminder has been shown; always 2 or more. */
+      fprintf(out, ngettext("(reminded %u time)", "(reminded %u times)", s->times_shown),
+              (unsigned)s->times_shown);
+    }
     fputc('\n', out);
-    if (s->next_stretch_title[0])
-      fprintf(out, "Stretch: %s", s->next_stretch_title);
-    else if (s->next_stretch[0])
-      fprintf(out, "Stretch: %s", stretch_title(s->next_stretch));
+    if (s->next_stretch_title[0] || s->next_stretch[0])
+      /* TRANSLATORS: %s is the name of the stretch suggested. */
+      fprintf(out, _("Stretch: %s"), stretch_title(s->next_stretch, s->next_stretch_title));
     else
-      fputs("Stand up and stretch", out);
-    fputs(DOT "done: deskbreak break" DOT "later: deskbreak snooze\n", out);
-    if (s->held)
-      fprintf(out, "Reminder held: do-not-disturb is on%s%s%s; it shows when that ends\n",
-              s->held_reason[0] ? " (" : "", s->held_reason, s->held_reason[0] ? ")" : "");
+      fputs(_("Stand up and stretch"), out);
+    fputs(DOT, out);
+    /* TRANSLATORS: keep the commands "deskbreak break" and "deskbreak snooze"
+     * as they are. */
+    fputs(_("done: deskbreak break \u00b7 later: deskbreak snooze"), out);
+    fputc('\n', out);
+    if (s->held) {
+      if (s->held_reason[0])
+        /* TRANSLATORS: %s says what holds the reminder back, one of the
+         * "… do-not-disturb" messages: "dunst is paused". */
+        fprintf(out, _("Reminder held: do-not-disturb is on (%s); it shows when that ends\n"),
+                _(s->held_reason));
+      else
+        fputs(_("Reminder held: do-not-disturb is on; it shows when that ends\n"), out);
+    }
 
   } else if (strcmp(state, "snoozed") == 0) {
     if (s->snoozed_until > 0 && !is_now(s->snoozed_until, now))
-      fprintf(out, "Snoozed for %s more (until %s)",
+      /* TRANSLATORS: the status line's start; a duration ("8m"), then
+       * a time of day ("14:32", "2:32 PM", "Tue 14:32"). */
+      fprintf(out, _("Snoozed for %s more (until %s)"),
               dbk_format_span(now, s->snoozed_until, buf, sizeof(buf)),
               dbk_format_clock(s->snoozed_until, now, clock, sizeof(clock)));
     else
-      fputs("Snooze ending now", out);
+      fputs(_("Snooze ending now"), out);
     print_sitting_clause(out, s);
     fputc('\n', out);
 
   } else if (strcmp(state, "paused") == 0) {
     if (s->paused_until < 0)
-      fputs("Paused until you resume (deskbreak resume)", out);
+      /* TRANSLATORS: keep "deskbreak resume" as it is: it is a command. */
+      fputs(_("Paused until you resume (deskbreak resume)"), out);
     else if (s->paused_until > 0 && !is_now(s->paused_until, now))
-      fprintf(out, "Paused for %s more (until %s)",
+      /* TRANSLATORS: the status line's start; a duration ("50m"), then
+       * a time of day ("14:32", "2:32 PM", "Tue 14:32"). */
+      fprintf(out, _("Paused for %s more (until %s)"),
               dbk_format_span(now, s->paused_until, buf, sizeof(buf)),
               dbk_format_clock(s->paused_until, now, clock, sizeof(clock)));
     else
-      fputs("Pause ending now", out);
+      fputs(_("Pause ending now"), out);
     print_sitting_clause(out, s);
     fputc('\n', out);
 
   } else {
-    /* A state a newer daemon knows and this CLI does not. */
-    fprintf(out, "State: %s", state[0] ? state : "unknown");
+    /* A state a newer daemon knows and this CLI does not: its name as sent. */
+    /* TRANSLATORS: %s is the daemon's name for a state, in English. */
+    fprintf(out, _("State: %s"), state[0] ? state : "unknown");
     print_sitting_clause(out, s);
     fputc('\n', out);
   }
@@ -561,82 +800,134 @@ static void print_labelled(FILE *out, const char *label, const char *text) {
     fputc('\n', out);
 }
 
-static void print_count(FILE *out, uint32_t n, const char *one, const char *many) {
-  fprintf(out, "%" PRIu32 " %s", n, n == 1 ? one : many);
+/* The counts of a day, each a message with its plural forms. */
+typedef enum {
+  COUNT_BREAKS,
+  COUNT_REMINDERS,
+  COUNT_SNOOZES,
+  COUNT_SKIPS,
+} CountKind;
+
+static void print_count(FILE *out, uint32_t n, CountKind kind) {
+  unsigned long count = n;
+
+  switch (kind) {
+  case COUNT_BREAKS:
+    /* TRANSLATORS: breaks taken today, "4 breaks". */
+    fprintf(out, ngettext("%lu break", "%lu breaks", count), count);
+    break;
+  case COUNT_REMINDERS:
+    /* TRANSLATORS: reminders shown today, "3 reminders". */
+    fprintf(out, ngettext("%lu reminder", "%lu reminders", count), count);
+    break;
+  case COUNT_SNOOZES:
+    /* TRANSLATORS: snoozes asked for today, "1 snooze". */
+    fprintf(out, ngettext("%lu snooze", "%lu snoozes", count), count);
+    break;
+  case COUNT_SKIPS:
+    /* TRANSLATORS: reminders skipped today, "0 skips". */
+    fprintf(out, ngettext("%lu skip", "%lu skips", count), count);
+    break;
+  }
 }
 
 static void print_details(FILE *out, const DbkCliStatus *s) {
   char buf[DBK_DURATION_BUF];
 
   if (s->idle_source[0]) {
-    fprintf(out, "Idle source: %s", s->idle_source);
+    /* TRANSLATORS: %s is the name of an idle source, "mutter", "x11"… */
+    fprintf(out, _("Idle source: %s"), s->idle_source);
+    /* Why the better sources were passed over, as the daemon words it. */
     if (s->idle_source_detail[0])
       fprintf(out, " (%s)", s->idle_source_detail);
     fputc('\n', out);
   }
   if (s->locked)
-    fputs("Screen: locked\n", out);
+    fputs(_("Screen: locked\n"), out);
 
   if (s->config_path[0])
-    fprintf(out, "Config: %s\n", s->config_path);
+    /* TRANSLATORS: %s is the config file's path. */
+    fprintf(out, _("Config: %s\n"), s->config_path);
   else
-    fputs("Config: built-in defaults\n", out);
+    fputs(_("Config: built-in defaults\n"), out);
 
   if (s->present & DBK_HAVE_NOTIFICATION_SERVER) {
     if (s->notification_server[0])
-      fprintf(out, "Notifications: %s\n", s->notification_server);
+      /* TRANSLATORS: %s is the notification server's name, "dunst". */
+      fprintf(out, _("Notifications: %s\n"), s->notification_server);
     else
-      fputs("Notifications: none" DASH "reminders go to the log\n", out);
+      fputs(_("Notifications: none \u2014 reminders go to the log\n"), out);
   }
 
   if (s->interval_usec > 0) {
-    fprintf(out, "Timer: every %s", format_usec(s->interval_usec, buf, sizeof(buf)));
-    if (s->present & DBK_HAVE_BREAK_LENGTH)
-      fprintf(out, DOT "break %s", format_usec(s->break_length_usec, buf, sizeof(buf)));
-    if (s->present & DBK_HAVE_NATURAL_BREAK)
-      fprintf(out, DOT "natural break %s", format_usec(s->natural_break_usec, buf, sizeof(buf)));
-    if (s->present & DBK_HAVE_SNOOZE)
-      fprintf(out, DOT "snooze %s", format_usec(s->snooze_usec, buf, sizeof(buf)));
+    /* TRANSLATORS: the timer settings line starts with this; %s is a
+     * duration, "30m". The clauses after it follow " · ". */
+    fprintf(out, _("Timer: every %s"), format_usec(s->interval_usec, buf, sizeof(buf)));
+    if (s->present & DBK_HAVE_BREAK_LENGTH) {
+      fputs(DOT, out);
+      /* TRANSLATORS: the break-length setting, "break 30s". */
+      fprintf(out, _("break %s"), format_usec(s->break_length_usec, buf, sizeof(buf)));
+    }
+    if (s->present & DBK_HAVE_NATURAL_BREAK) {
+      fputs(DOT, out);
+      /* TRANSLATORS: the natural-break setting, "natural break 5m". */
+      fprintf(out, _("natural break %s"), format_usec(s->natural_break_usec, buf, sizeof(buf)));
+    }
+    if (s->present & DBK_HAVE_SNOOZE) {
+      fputs(DOT, out);
+      /* TRANSLATORS: the snooze setting, "snooze 10m". */
+      fprintf(out, _("snooze %s"), format_usec(s->snooze_usec, buf, sizeof(buf)));
+    }
     if (s->present & DBK_HAVE_REMIND_AGAIN) {
+      fputs(DOT, out);
       if (s->remind_again_usec > 0)
-        fprintf(out, DOT "remind again %s", format_usec(s->remind_again_usec, buf, sizeof(buf)));
+        /* TRANSLATORS: the remind-again setting, "remind again 5m". */
+        fprintf(out, _("remind again %s"), format_usec(s->remind_again_usec, buf, sizeof(buf)));
       else
-        fputs(DOT "remind again never", out);
+        fputs(_("remind again never"), out);
     }
     fputc('\n', out);
   }
 
   if (s->n_stretches > 0 || s->next_stretch[0]) {
-    fputs("Stretches:", out);
+    /* TRANSLATORS: followed by the stretch ids of the rotation, as they are. */
+    fputs(_("Stretches:"), out);
     for (size_t i = 0; i < s->n_stretches; i++)
       fprintf(out, "%s%s", i == 0 ? " " : ", ", s->stretches[i]);
-    if (s->next_stretch[0])
-      fprintf(out, "%snext: %s", s->n_stretches > 0 ? DOT : " ", s->next_stretch);
+    if (s->next_stretch[0]) {
+      fputs(s->n_stretches > 0 ? DOT : " ", out);
+      /* TRANSLATORS: %s is a stretch id, "doorway", as it is. */
+      fprintf(out, _("next: %s"), s->next_stretch);
+    }
     fputc('\n', out);
   }
 
   if (s->present & DBK_HAVE_TODAY) {
-    fputs("Today: ", out);
-    print_count(out, s->breaks_today, "break", "breaks");
+    /* TRANSLATORS: followed by today's counts, "4 breaks · 3 reminders …". */
+    fputs(_("Today:"), out);
+    fputc(' ', out);
+    print_count(out, s->breaks_today, COUNT_BREAKS);
     fputs(DOT, out);
-    print_count(out, s->reminders_today, "reminder", "reminders");
+    print_count(out, s->reminders_today, COUNT_REMINDERS);
     fputs(DOT, out);
-    print_count(out, s->snoozes_today, "snooze", "snoozes");
+    print_count(out, s->snoozes_today, COUNT_SNOOZES);
     fputs(DOT, out);
-    print_count(out, s->skips_today, "skip", "skips");
+    print_count(out, s->skips_today, COUNT_SKIPS);
     fputc('\n', out);
   }
 
   if (s->version[0])
-    fprintf(out, "Version: deskbreakd %s\n", s->version);
+    /* TRANSLATORS: %s is a version number, "0.1.0". */
+    fprintf(out, _("Version: deskbreakd %s\n"), s->version);
 }
 
 void dbk_format_status(FILE *out, const DbkCliStatus *status, int64_t now, unsigned flags) {
   print_headline(out, status, now);
   if (status->config_error[0])
-    print_labelled(out, "Config error: ", status->config_error);
+    /* TRANSLATORS: followed by the daemon's message about the config file. */
+    print_labelled(out, _("Config error: "), status->config_error);
   if (strcmp(status->idle_source, "none") == 0)
-    fputs("No idle detection: every moment counts as sitting\n", out);
+    fputs(_("No idle detection: every moment counts as sitting\n"), out);
   if (flags & DBK_FORMAT_VERBOSE)
     print_details(out, status);
 }
@@ -651,7 +942,9 @@ void dbk_format_snoozed(FILE *out, uint64_t usec, int64_t until, int64_t now) {
     dbk_format_span(now, until, buf, sizeof(buf));
   else
     format_usec(usec, buf, sizeof(buf));
-  fprintf(out, "Snoozed for %s, until %s\n", buf,
+  /* TRANSLATORS: the reply to `deskbreak snooze`: a duration ("10m"), then a
+   * time of day ("14:32", "2:32 PM", "Tue 14:32"). */
+  fprintf(out, _("Snoozed for %s, until %s\n"), buf,
           dbk_format_clock(until, now, clock, sizeof(clock)));
 }
 
@@ -659,11 +952,14 @@ void dbk_format_paused(FILE *out, uint64_t usec, int64_t now) {
   char buf[DBK_DURATION_BUF], clock[DBK_CLOCK_BUF];
 
   if (usec == 0) {
-    fputs("Paused until you resume (deskbreak resume)\n", out);
+    fputs(_("Paused until you resume (deskbreak resume)"), out);
+    fputc('\n', out);
     return;
   }
   int64_t until = usec > (uint64_t)(INT64_MAX - now) ? INT64_MAX : now + (int64_t)usec;
-  fprintf(out, "Paused for %s, until %s\n", format_usec(usec, buf, sizeof(buf)),
+  /* TRANSLATORS: the reply to `deskbreak pause`: a duration ("1h"), then a
+   * time of day ("14:32", "2:32 PM", "Tue 14:32"). */
+  fprintf(out, _("Paused for %s, until %s\n"), format_usec(usec, buf, sizeof(buf)),
           dbk_format_clock(until, now, clock, sizeof(clock)));
 }
 
@@ -685,42 +981,50 @@ void dbk_format_stretch_list(FILE *out, const DbkStretch *stretches, size_t n,
       width = (int)strlen(stretches[i].id);
 
   for (size_t i = 0; i < n; i++) {
-    const DbkStretch *st = &stretches[i];
-    fprintf(out, "%c %-*s  %s\n", strv_contains(rotation, st->id) ? '*' : ' ', width, st->id,
-            st->title);
-    if (st->hold)
-      fprintf(out, "  %-*s  %s\n", width, "", st->hold);
+    DbkStretch st = dbk_stretch_translated(&stretches[i]);
+    fprintf(out, "%c %-*s  %s\n", strv_contains(rotation, st.id) ? '*' : ' ', width, st.id,
+            st.title);
+    if (st.hold)
+      fprintf(out, "  %-*s  %s\n", width, "", st.hold);
   }
   /* A rotation naming a stretch this CLI does not know (a newer daemon). */
   for (const char *const *id = rotation; id && *id; id++) {
     bool builtin = false;
     for (size_t i = 0; i < n && !builtin; i++)
       builtin = strcmp(stretches[i].id, *id) == 0;
-    if (!builtin)
-      fprintf(out, "* %-*s  (not known to this deskbreak)\n", width, *id);
+    if (!builtin) {
+      fprintf(out, "* %-*s  ", width, *id);
+      /* TRANSLATORS: in the list of stretches, beside an id that a newer
+       * deskbreakd named and this deskbreak does not know. */
+      fputs(_("(not known to this deskbreak)"), out);
+      fputc('\n', out);
+    }
   }
 
   fputc('\n', out);
   if (rotation_is_default)
-    fputs("* = the default rotation; deskbreakd is not running, so your config is not known.\n",
+    fputs(_("* = the default rotation; deskbreakd is not running, so your config is not known.\n"),
           out);
   else
-    fputs("* = in the rotation, suggested in turn.\n", out);
-  fputs("Change it with stretches= under [notify] in the config file (deskbreak config path);\n"
-        "deskbreak stretch ID shows one in full.\n",
+    fputs(_("* = in the rotation, suggested in turn.\n"), out);
+  /* TRANSLATORS: keep "stretches=", "[notify]" and the commands as they are. */
+  fputs(_("Change it with stretches= under [notify] in the config file (deskbreak config path);\n"
+          "deskbreak stretch ID shows one in full.\n"),
         out);
 }
 
 void dbk_format_stretch(FILE *out, const DbkStretch *stretch) {
-  fprintf(out, "%s (%s)\n\n", stretch->title, stretch->id);
-  for (size_t i = 0; i < DBK_STRETCH_STEPS_MAX && stretch->steps[i]; i++)
-    fprintf(out, "  %zu. %s\n", i + 1, stretch->steps[i]);
-  if (stretch->hold || stretch->safety)
+  DbkStretch st = dbk_stretch_translated(stretch);
+
+  fprintf(out, "%s (%s)\n\n", st.title, st.id);
+  for (size_t i = 0; i < DBK_STRETCH_STEPS_MAX && st.steps[i]; i++)
+    fprintf(out, "  %zu. %s\n", i + 1, st.steps[i]);
+  if (st.hold || st.safety)
     fputc('\n', out);
-  if (stretch->hold)
-    fprintf(out, "%s\n", stretch->hold);
-  if (stretch->safety)
-    fprintf(out, "%s\n", stretch->safety);
+  if (st.hold)
+    fprintf(out, "%s\n", st.hold);
+  if (st.safety)
+    fprintf(out, "%s\n", st.safety);
 }
 
 /* ---- deskbreak stats ---- */
@@ -776,16 +1080,36 @@ static int weekday(int y, int m, int d) {
   return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
 }
 
-/* "Thu" for "2024-04-25"; "   " when `date` is not a date. Not localised,
- * like the rest of the output. */
-static const char *date_weekday(const char *date) {
-  static const char *const names[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+/* The weekday of "2024-04-25" as the locale shortens it: "Thu", "Do",
+ * "jeu."; "" when `date` is not a date. Returns `buf`. */
+static char *date_weekday(const char *date, char *buf, size_t size) {
   int y, m, d, n = 0;
+  struct tm tm = {0};
 
+  buf[0] = '\0';
   if (sscanf(date, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || date[n] != '\0' || y < 1 || m < 1 ||
       m > 12 || d < 1 || d > 31)
-    return "   ";
-  return names[weekday(y, m, d)];
+    return buf;
+  tm.tm_year = y - 1900;
+  tm.tm_mon = m - 1;
+  tm.tm_mday = d;
+  tm.tm_wday = weekday(y, m, d);
+  if (strftime(buf, size, "%a", &tm) == 0)
+    buf[0] = '\0';
+  return buf;
+}
+
+/* The widest of the locale's short weekday names, in columns. */
+static int weekday_width(void) {
+  int width = 0;
+  char name[DBK_CLOCK_BUF];
+
+  for (int wday = 0; wday < 7; wday++) {
+    struct tm tm = {.tm_wday = wday, .tm_mday = 1, .tm_year = 100};
+    if (strftime(name, sizeof(name), "%a", &tm) > 0 && text_width(name) > width)
+      width = text_width(name);
+  }
+  return width;
 }
 
 /* Sitting time for the table: "5h 10m", "-" for none. */
@@ -832,6 +1156,8 @@ static void print_bar(FILE *out, uint64_t value, uint64_t max, unsigned flags, b
 
 static void print_today(FILE *out, const DbkCliDay *day, unsigned flags) {
   const char *sep = (flags & DBK_STATS_UNICODE) ? DOT : ", ";
+  /* TRANSLATORS: the start of `deskbreak stats`, followed by today's figures. */
+  const char *label = _("Today:");
   char buf[DBK_DURATION_BUF];
   uint32_t reminded = 0, natural = 0;
 
@@ -840,29 +1166,60 @@ static void print_today(FILE *out, const DbkCliDay *day, unsigned flags) {
   natural = day->breaks_by_kind[DBK_BREAK_NATURAL] + day->breaks_by_kind[DBK_BREAK_LOCK] +
             day->breaks_by_kind[DBK_BREAK_SUSPEND];
 
-  fputs((flags & DBK_STATS_COLOUR) ? ANSI_BOLD "Today:" ANSI_RESET " " : "Today: ", out);
+  fprintf(out, "%s%s%s ", (flags & DBK_STATS_COLOUR) ? ANSI_BOLD : "", label,
+          (flags & DBK_STATS_COLOUR) ? ANSI_RESET : "");
   if (day->sitting_usec >= (uint64_t)USEC_PER_SEC / 2)
-    fprintf(out, "sat %s", format_usec(day->sitting_usec, buf, sizeof(buf)));
+    /* TRANSLATORS: today's sitting time in `deskbreak stats`, "sat 2h 24m". */
+    fprintf(out, _("sat %s"), format_usec(day->sitting_usec, buf, sizeof(buf)));
   else
-    fputs("no sitting yet", out);
-  if (day->longest_usec >= (uint64_t)USEC_PER_SEC / 2)
-    fprintf(out, "%slongest %s", sep, format_usec(day->longest_usec, buf, sizeof(buf)));
+    fputs(_("no sitting yet"), out);
+  if (day->longest_usec >= (uint64_t)USEC_PER_SEC / 2) {
+    fputs(sep, out);
+    /* TRANSLATORS: today's longest sitting session, "longest 38m". */
+    fprintf(out, _("longest %s"), format_usec(day->longest_usec, buf, sizeof(buf)));
+  }
   fputs(sep, out);
-  print_count(out, day->breaks, "break", "breaks");
-  if (day->breaks > 0)
-    fprintf(out, " (%" PRIu32 " when reminded, %" PRIu32 " natural)", reminded, natural);
-  fputs("\n       ", out);
-  print_count(out, day->reminders, "reminder", "reminders");
-  fputs(sep, out);
-  print_count(out, day->snoozes, "snooze", "snoozes");
-  fputs(sep, out);
-  print_count(out, day->skips, "skip", "skips");
+  print_count(out, day->breaks, COUNT_BREAKS);
+  if (day->breaks > 0) {
+    char when_reminded[64], when_natural[64];
+    snprintf(when_reminded, sizeof(when_reminded),
+             /* TRANSLATORS: of today's breaks, those taken for a reminder:
+              * "3 when reminded", in "4 breaks (3 when reminded, 1 natural)". */
+             ngettext("%lu when reminded", "%lu when reminded", (unsigned long)reminded),
+             (unsigned long)reminded);
+    snprintf(when_natural, sizeof(when_natural),
+             /* TRANSLATORS: of today's breaks, those that came from walking
+              * away, locking the screen or suspending: "1 natural", in "4
+              * breaks (3 when reminded, 1 natural)". */
+             ngettext("%lu natural", "%lu natural", (unsigned long)natural),
+             (unsigned long)natural);
+    fputc(' ', out);
+    /* TRANSLATORS: after "4 breaks": "3 when reminded" and "1 natural". */
+    fprintf(out, C_("break kinds", "(%s, %s)"), when_reminded, when_natural);
+  }
+  /* The second line starts under the first's figures. */
   fputc('\n', out);
+  for (int i = text_width(label) + 1; i > 0; i--)
+    fputc(' ', out);
+  print_count(out, day->reminders, COUNT_REMINDERS);
+  fputs(sep, out);
+  print_count(out, day->snoozes, COUNT_SNOOZES);
+  fputs(sep, out);
+  print_count(out, day->skips, COUNT_SKIPS);
+  fputc('\n', out);
+}
+
+static int number_width(uint32_t n) {
+  int width = 1;
+
+  for (; n >= 10; n /= 10)
+    width++;
+  return width;
 }
 
 void dbk_format_stats(FILE *out, const DbkCliDay *days, size_t n, unsigned flags) {
   bool colour = flags & DBK_STATS_COLOUR;
-  char buf[DBK_DURATION_BUF];
+  char buf[DBK_DURATION_BUF], name[DBK_CLOCK_BUF];
   uint64_t max = 0;
 
   if (n == 0)
@@ -874,19 +1231,60 @@ void dbk_format_stats(FILE *out, const DbkCliDay *days, size_t n, unsigned flags
     if (days[i].sitting_usec > max)
       max = days[i].sitting_usec;
 
-  /* Day (14) · sitting (7) · bar (BAR_CELLS) · the counts, right-aligned under their headings. */
-  fprintf(out, "%s%-14s  %7s  %-*s  Breaks  Reminders  Snoozes  Skips%s\n", colour ? ANSI_DIM : "",
-          "Day", "Sitting", BAR_CELLS, "", colour ? ANSI_RESET : "");
+  /*
+   * Day · sitting · bar · the four counts, right-aligned under their
+   * headings. Each column is as wide as its heading or its widest cell,
+   * counted in terminal columns, so the headings of any language line up.
+   */
+  /* TRANSLATORS: the column headings of `deskbreak stats`: the day, its
+   * sitting time, and how many breaks, reminders, snoozes and skips. */
+  const char *heading_day = C_("stats column", "Day");
+  const char *heading_sitting = C_("stats column", "Sitting");
+  const char *headings[4] = {C_("stats column", "Breaks"), C_("stats column", "Reminders"),
+                             C_("stats column", "Snoozes"), C_("stats column", "Skips")};
+  int weekday_cols = weekday_width();
+  int day_cols = max_int(text_width(heading_day), weekday_cols + 1 + 10);
+  int sitting_cols = text_width(heading_sitting);
+  int count_cols[4];
+  for (int k = 0; k < 4; k++)
+    count_cols[k] = text_width(headings[k]);
   for (size_t i = 0; i < n; i++) {
     const DbkCliDay *d = &days[i];
+    const uint32_t counts[4] = {d->breaks, d->reminders, d->snoozes, d->skips};
+    sitting_cols =
+        max_int(sitting_cols, text_width(format_sitting(d->sitting_usec, buf, sizeof(buf))));
+    for (int k = 0; k < 4; k++)
+      count_cols[k] = max_int(count_cols[k], number_width(counts[k]));
+  }
+
+  fputs(colour ? ANSI_DIM : "", out);
+  print_padded(out, heading_day, day_cols, false);
+  fputs("  ", out);
+  print_padded(out, heading_sitting, sitting_cols, true);
+  fprintf(out, "  %-*s", BAR_CELLS, "");
+  for (int k = 0; k < 4; k++) {
+    fputs("  ", out);
+    print_padded(out, headings[k], count_cols[k], true);
+  }
+  fprintf(out, "%s\n", colour ? ANSI_RESET : "");
+
+  for (size_t i = 0; i < n; i++) {
+    const DbkCliDay *d = &days[i];
+    const uint32_t counts[4] = {d->breaks, d->reminders, d->snoozes, d->skips};
     bool today = i == n - 1;
 
-    fprintf(out, "%s%s %-10s%s  %7s  ", colour && today ? ANSI_BOLD : "", date_weekday(d->date),
-            d->date, colour && today ? ANSI_RESET : "",
-            format_sitting(d->sitting_usec, buf, sizeof(buf)));
+    fputs(colour && today ? ANSI_BOLD : "", out);
+    print_padded(out, date_weekday(d->date, name, sizeof(name)), weekday_cols, false);
+    fputc(' ', out);
+    print_padded(out, d->date, day_cols - weekday_cols - 1, false);
+    fputs(colour && today ? ANSI_RESET : "", out);
+    fputs("  ", out);
+    print_padded(out, format_sitting(d->sitting_usec, buf, sizeof(buf)), sitting_cols, true);
+    fputs("  ", out);
     print_bar(out, d->sitting_usec, max, flags, true);
-    fprintf(out, "  %6" PRIu32 "  %9" PRIu32 "  %7" PRIu32 "  %5" PRIu32 "\n", d->breaks,
-            d->reminders, d->snoozes, d->skips);
+    for (int k = 0; k < 4; k++)
+      fprintf(out, "  %*lu", count_cols[k], (unsigned long)counts[k]);
+    fputc('\n', out);
   }
 }
 
@@ -947,15 +1345,14 @@ static uint64_t monitor_sitting(const DbkCliStatus *s, int64_t now) {
   return s->sitting_usec;
 }
 
-/* Whole minutes as "24m" or "1h 5m". */
+/* Whole minutes as "24m" or "1h 5m", in the units of the messages. */
 static char *format_minutes(uint64_t minutes, char *buf, size_t size) {
   if (minutes < 60)
-    snprintf(buf, size, "%" PRIu64 "m", minutes);
-  else if (minutes % 60)
-    snprintf(buf, size, "%" PRIu64 "h %" PRIu64 "m", minutes / 60, minutes % 60);
-  else
-    snprintf(buf, size, "%" PRIu64 "h", minutes / 60);
-  return buf;
+    return dbk_duration_format_unit(minutes, DBK_UNIT_MINUTES, buf, size);
+  if (minutes % 60)
+    return dbk_duration_format_units(minutes / 60, DBK_UNIT_HOURS, minutes % 60, DBK_UNIT_MINUTES,
+                                     buf, size);
+  return dbk_duration_format_unit(minutes / 60, DBK_UNIT_HOURS, buf, size);
 }
 
 /* What is left until `end`, in minutes begun: 7m01s left reads "8m". */
@@ -966,30 +1363,44 @@ static uint64_t minutes_left(int64_t end, int64_t now) {
   return left / USEC_PER_MIN + (left % USEC_PER_MIN != 0);
 }
 
-/* The short text: sitting minutes, or a word for the state. */
+/*
+ * The short text: sitting minutes, or a word for the state, in the
+ * language of the messages (the state itself goes in "class" and "alt",
+ * as the API names it).
+ */
 static void monitor_text(const DbkCliStatus *s, int64_t now, char *buf, size_t size) {
   char minutes[DBK_DURATION_BUF];
 
   if (!s) {
-    snprintf(buf, size, "off");
+    /* TRANSLATORS: the status bar's text while deskbreakd is not running.
+     * The bar's texts are short: a word or two. */
+    snprintf(buf, size, "%s", C_("status bar", "off"));
   } else if (state_is(s, "sitting") || state_is(s, "idle")) {
     format_minutes(monitor_sitting(s, now) / USEC_PER_MIN, buf, size);
   } else if (state_is(s, "due")) {
-    snprintf(buf, size, "stretch!");
+    /* TRANSLATORS: the status bar's text when a break is due. */
+    snprintf(buf, size, "%s", C_("status bar", "stretch!"));
   } else if (state_is(s, "snoozed")) {
     uint64_t left = minutes_left(s->snoozed_until, now);
     if (left > 0)
-      snprintf(buf, size, "snoozed %s", format_minutes(left, minutes, sizeof(minutes)));
+      /* TRANSLATORS: the status bar's text while snoozed; %s is what is
+       * left of the snooze, "8m". */
+      snprintf(buf, size, C_("status bar", "snoozed %s"),
+               format_minutes(left, minutes, sizeof(minutes)));
     else
-      snprintf(buf, size, "snoozed");
+      snprintf(buf, size, "%s", C_("status bar", "snoozed"));
   } else if (state_is(s, "paused")) {
     uint64_t left = s->paused_until > 0 ? minutes_left(s->paused_until, now) : 0;
     if (left > 0)
-      snprintf(buf, size, "paused %s", format_minutes(left, minutes, sizeof(minutes)));
+      /* TRANSLATORS: the status bar's text while paused; %s is what is left
+       * of the pause, "50m". */
+      snprintf(buf, size, C_("status bar", "paused %s"),
+               format_minutes(left, minutes, sizeof(minutes)));
     else
-      snprintf(buf, size, "paused");
+      snprintf(buf, size, "%s", C_("status bar", "paused"));
   } else if (state_is(s, "away")) {
-    snprintf(buf, size, "away");
+    /* TRANSLATORS: the status bar's text while the user is away. */
+    snprintf(buf, size, "%s", C_("status bar", "away"));
   } else {
     /* A state a newer daemon knows and this CLI does not. */
     snprintf(buf, size, "%s", s->state[0] ? s->state : "unknown");
@@ -1016,7 +1427,7 @@ static char *monitor_tooltip(const DbkCliStatus *s, int64_t now) {
   FILE *f;
 
   if (!s)
-    return strdup("deskbreakd is not running");
+    return strdup(_("deskbreakd is not running"));
   f = open_memstream(&text, &size);
   if (!f)
     return NULL;
@@ -1090,7 +1501,7 @@ static void write_one_line(FILE *out, const char *text, bool polybar) {
 void dbk_format_monitor(FILE *out, DbkMonitorFormat format, const DbkCliStatus *status,
                         int64_t now) {
   const char *state = status ? (status->state[0] ? status->state : "unknown") : "off";
-  char text[64];
+  char text[2 * DBK_DURATION_BUF];
   char *tooltip;
 
   monitor_text(status, now, text, sizeof(text));

@@ -150,7 +150,9 @@ void dbk_format_stretch(FILE *out, const DbkStretch *stretch);
 
 /*
  * Local clock time of `at`: "14:32", or "Tue 14:32" when it falls on
- * another day than `now`. Returns `buf`.
+ * another day than `now`, "2026-11-22 14:32" beyond the coming week. The
+ * time of day and the weekday are the locale's (LC_TIME): "2:32 PM" in
+ * en_US, "Di 14:32" in de_DE. Returns `buf`.
  */
 char *dbk_format_clock(int64_t at, int64_t now, char *buf, size_t size);
 /*
@@ -160,7 +162,7 @@ char *dbk_format_clock(int64_t at, int64_t now, char *buf, size_t size);
  */
 char *dbk_format_span(int64_t from, int64_t to, char *buf, size_t size);
 
-#define DBK_CLOCK_BUF 32
+#define DBK_CLOCK_BUF 64
 
 /* ---- deskbreak stats ---- */
 

@@ -33,6 +33,7 @@
 #include "config-path.h"
 #include "duration.h"
 #include "format.h"
+#include "i18n.h"
 #include "monitor.h"
 #include "stretches.h"
 
@@ -50,7 +51,11 @@ static int usage_error(const char *command, const char *fmt, ...) {
   va_start(ap, fmt);
   log_errorv(fmt, ap);
   va_end(ap);
-  fprintf(stderr, "Try 'deskbreak %s%s--help'.\n", command ? command : "", command ? " " : "");
+  if (command)
+    /* TRANSLATORS: after a usage error; %s is a command, such as "snooze". */
+    fprintf(stderr, _("Try 'deskbreak %s --help'.\n"), command);
+  else
+    fputs(_("Try 'deskbreak --help'.\n"), stderr);
   return EXIT_USAGE;
 }
 
@@ -73,9 +78,11 @@ static int take_args(const char *command, int argc, char **argv, int max, const 
       continue;
     }
     if (!options_end && argv[i][0] == '-' && argv[i][1] != '\0')
-      return usage_error(command, "unknown option '%s' for %s", argv[i], command);
+      /* TRANSLATORS: the first %s is what was typed, the second a command such as "snooze". */
+      return usage_error(command, _("unknown option '%s' for %s"), argv[i], command);
     if (n >= max)
-      return usage_error(command, "unexpected argument '%s' for %s", argv[i], command);
+      /* TRANSLATORS: the first %s is what was typed, the second a command such as "snooze". */
+      return usage_error(command, _("unexpected argument '%s' for %s"), argv[i], command);
     args[n++] = argv[i];
   }
   for (int i = 0; i < max; i++)
@@ -91,17 +98,21 @@ static int take_duration(const char *command, const char *text, uint64_t *ret_us
   if (text) {
     r = dbk_duration_parse(text, &usec);
     if (r == -ERANGE)
-      return usage_error(command, "duration '%s' is too long", text);
+      return usage_error(command, _("duration '%s' is too long"), text);
     if (r < 0)
       return usage_error(command,
-                         "invalid duration '%s': write it like 45s, 10m, 1h30m or 90min (a bare "
-                         "number is minutes)",
+                         /* TRANSLATORS: keep 45s, 10m, 1h30m and 90min as they are:
+                          * that is how a duration is typed, whatever the language. */
+                         _("invalid duration '%s': write it like 45s, 10m, 1h30m or 90min (a bare "
+                           "number is minutes)"),
                          text);
     /* 0 would ask for the default; say so rather than do it silently. */
     if (usec == 0)
-      return usage_error(command, "duration must be more than 0; leave it out %s",
-                         strcmp(command, "pause") == 0 ? "to pause until resume"
-                                                       : "for the configured snooze");
+      return usage_error(command,
+                         strcmp(command, "pause") == 0
+                             ? _("duration must be more than 0; leave it out to pause until resume")
+                             : _("duration must be more than 0; leave it out for the configured "
+                                 "snooze"));
   }
   *ret_usec = usec;
   return 0;
@@ -122,9 +133,9 @@ static int run_status(int argc, char **argv) {
     else if (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "-v") == 0)
       verbose = true;
     else if (argv[i][0] == '-')
-      return usage_error("status", "unknown option '%s' for status", argv[i]);
+      return usage_error("status", _("unknown option '%s' for %s"), argv[i], "status");
     else
-      return usage_error("status", "unexpected argument '%s' for status", argv[i]);
+      return usage_error("status", _("unexpected argument '%s' for %s"), argv[i], "status");
   }
 
   r = get_status(&status, &error);
@@ -146,14 +157,14 @@ static int take_days(const char *text, uint32_t *ret_days) {
   char *end;
 
   if (!text || !*text)
-    return usage_error("stats", "--days needs a number of days, 1 to %d", HISTORY_DAYS_MAX);
+    return usage_error("stats", _("--days needs a number of days, 1 to %d"), HISTORY_DAYS_MAX);
   errno = 0;
   days = strtoul(text, &end, 10);
   if (text[0] < '0' || text[0] > '9' || *end != '\0')
-    return usage_error("stats", "invalid number of days '%s': write a whole number, 1 to %d", text,
-                       HISTORY_DAYS_MAX);
+    return usage_error("stats", _("invalid number of days '%s': write a whole number, 1 to %d"),
+                       text, HISTORY_DAYS_MAX);
   if (errno == ERANGE || days < 1 || days > HISTORY_DAYS_MAX)
-    return usage_error("stats", "--days must be 1 to %d, not %s", HISTORY_DAYS_MAX, text);
+    return usage_error("stats", _("--days must be 1 to %d, not %s"), HISTORY_DAYS_MAX, text);
   *ret_days = (uint32_t)days;
   return 0;
 }
@@ -197,16 +208,16 @@ static int run_stats(int argc, char **argv) {
       if (r != 0)
         return r;
     } else if (argv[i][0] == '-') {
-      return usage_error("stats", "unknown option '%s' for stats", argv[i]);
+      return usage_error("stats", _("unknown option '%s' for %s"), argv[i], "stats");
     } else {
-      return usage_error("stats", "unexpected argument '%s' for stats", argv[i]);
+      return usage_error("stats", _("unexpected argument '%s' for %s"), argv[i], "stats");
     }
   }
 
   r = get_history(n_days, &days, &n, &error);
   if (r < 0) {
     if (sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_METHOD)) {
-      log_error("this deskbreakd keeps no history: restart it to run the installed version");
+      log_error(_("this deskbreakd keeps no history: restart it to run the installed version"));
       return EXIT_REFUSED;
     }
     return report_call_error(r, &error);
@@ -227,18 +238,21 @@ static int run_monitor(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--format") == 0) {
       if (i + 1 >= argc)
-        return usage_error("monitor", "--format needs one of: json, waybar, i3blocks, polybar");
+        /* TRANSLATORS: keep --format and the format names as they are. */
+        return usage_error("monitor", _("--format needs one of: json, waybar, i3blocks, polybar"));
       name = argv[++i];
     } else if (strncmp(argv[i], "--format=", 9) == 0) {
       name = argv[i] + 9;
     } else if (argv[i][0] == '-') {
-      return usage_error("monitor", "unknown option '%s' for monitor", argv[i]);
+      return usage_error("monitor", _("unknown option '%s' for %s"), argv[i], "monitor");
     } else {
-      return usage_error("monitor", "unexpected argument '%s' for monitor", argv[i]);
+      return usage_error("monitor", _("unexpected argument '%s' for %s"), argv[i], "monitor");
     }
   }
   if (name && dbk_monitor_format_from_string(name, &format) < 0)
-    return usage_error("monitor", "unknown format '%s': json, waybar, i3blocks or polybar", name);
+    /* TRANSLATORS: %s is what was typed; keep the format names as they are. */
+    return usage_error("monitor", _("unknown format '%s': json, waybar, i3blocks or polybar"),
+                       name);
 
   return monitor_run(format);
 }
@@ -263,7 +277,7 @@ static int run_snooze(int argc, char **argv) {
     return report_call_error(r, &error);
   r = sd_bus_message_read(reply, "x", &until);
   if (r < 0) {
-    log_error("cannot read the reply to Snooze: %s", strerror(-r));
+    log_error(_("cannot read the reply to Snooze: %s"), strerror(-r));
     return EXIT_REFUSED;
   }
   dbk_format_snoozed(stdout, usec, until, now_realtime());
@@ -303,12 +317,13 @@ static int run_resume(int argc, char **argv) {
   r = call_daemon("Resume", &error, NULL, NULL);
   if (r < 0)
     return report_call_error(r, &error);
-  puts("Reminders back on");
+  puts(_("Reminders back on"));
 
   /* The resume happened; a status that fails now does not undo it. */
   r = get_status(&status, &error);
   if (r < 0)
-    log_error("cannot read the status: %s, ignoring", error.message ? error.message : strerror(-r));
+    log_error(_("cannot read the status: %s, ignoring"),
+              error.message ? error.message : strerror(-r));
   else
     dbk_format_status(stdout, &status, now_realtime(), 0);
   return EXIT_OK;
@@ -324,7 +339,7 @@ static int run_break(int argc, char **argv) {
   r = call_daemon("TakeBreak", &error, NULL, NULL);
   if (r < 0)
     return report_call_error(r, &error);
-  puts("Break counted \u2014 sitting time starts again");
+  puts(_("Break counted — sitting time starts again"));
   return EXIT_OK;
 }
 
@@ -342,18 +357,19 @@ static int run_reload(int argc, char **argv) {
   if (r < 0) {
     int code = report_call_error(r, &error);
     if (sd_bus_error_has_name(&error, ERROR_INVALID_CONFIG))
-      log_error("the last good config stays in force");
+      log_error(_("the last good config stays in force"));
     return code;
   }
 
   r = get_status(&status, &error);
   if (r < 0) {
-    puts("Config reloaded");
-    log_error("cannot read the status: %s, ignoring", error.message ? error.message : strerror(-r));
+    puts(_("Config reloaded"));
+    log_error(_("cannot read the status: %s, ignoring"),
+              error.message ? error.message : strerror(-r));
   } else if (status.config_path[0]) {
-    printf("Config reloaded from %s\n", status.config_path);
+    printf(_("Config reloaded from %s\n"), status.config_path);
   } else {
-    puts("Config reloaded: no config file, built-in defaults in use");
+    puts(_("Config reloaded: no config file, built-in defaults in use"));
   }
   return EXIT_OK;
 }
@@ -431,7 +447,9 @@ static int run_stretch(int argc, char **argv) {
   if (name) {
     stretch = find_in(items, n, name);
     if (!stretch) {
-      fprintf(stderr, "deskbreak: unknown stretch '%s'; the stretches are: ", name);
+      fputs("deskbreak: ", stderr);
+      /* TRANSLATORS: followed by the stretch ids, "bruegger, doorway, …". */
+      fprintf(stderr, _("unknown stretch '%s'; the stretches are: "), name);
       print_stretch_ids(stderr, items, n);
       fputc('\n', stderr);
       return EXIT_USAGE;
@@ -444,12 +462,13 @@ static int run_stretch(int argc, char **argv) {
   if (r < 0)
     return report_call_error(r, &error);
   if (!status.next_stretch[0]) {
-    log_error("deskbreakd names no next stretch");
+    log_error(_("deskbreakd names no next stretch"));
     return EXIT_REFUSED;
   }
   stretch = find_in(items, n, status.next_stretch);
   if (!stretch) {
-    log_error("the next stretch is '%s', which deskbreakd does not describe", status.next_stretch);
+    log_error(_("the next stretch is '%s', which deskbreakd does not describe"),
+              status.next_stretch);
     return EXIT_REFUSED;
   }
   dbk_format_stretch(stdout, stretch);
@@ -459,7 +478,8 @@ static int run_stretch(int argc, char **argv) {
 /* The lookup passes over what is not a regular file: say so. */
 static void on_lookup_skipped(const char *path, const char *what, void *user_data) {
   (void)user_data;
-  log_error("%s: %s, not a regular file: skipped", path, what);
+  /* TRANSLATORS: a file name, then what is there instead: "a directory", "a FIFO"… */
+  log_error(_("%s: %s, not a regular file: skipped"), path, what);
 }
 
 static char *lookup_config_path(void) {
@@ -470,9 +490,9 @@ static void print_no_config(void) {
   _cleanup_(freep) char *user_path = dbk_config_path_user();
 
   if (user_path)
-    printf("none: built-in defaults in use; create %s to change them\n", user_path);
+    printf(_("none: built-in defaults in use; create %s to change them\n"), user_path);
   else
-    puts("none: built-in defaults in use");
+    puts(_("none: built-in defaults in use"));
 }
 
 static int run_config_path(int argc, char **argv) {
@@ -501,7 +521,7 @@ static int run_config_path(int argc, char **argv) {
     puts(path);
   else
     print_no_config();
-  log_error("deskbreakd is not running (%s); this is the file it would read",
+  log_error(_("deskbreakd is not running (%s); this is the file it would read"),
             error.message ? error.message : strerror(-r));
   return EXIT_OK;
 }
@@ -518,7 +538,7 @@ static int run_config_check(int argc, char **argv) {
   if (!path) {
     found = lookup_config_path();
     if (!found) {
-      puts("no config file: built-in defaults");
+      puts(_("no config file: built-in defaults"));
       return EXIT_OK;
     }
     path = found;
@@ -533,19 +553,19 @@ static int run_config_check(int argc, char **argv) {
   fflush(stdout);
   r = posix_spawnp(&pid, daemon, NULL, NULL, child_argv, environ);
   if (r != 0) {
-    log_error("cannot run %s: %s", daemon, strerror(r));
+    log_error(_("cannot run %s: %s"), daemon, strerror(r));
     return EXIT_REFUSED;
   }
   while (waitpid(pid, &wstatus, 0) < 0) {
     if (errno != EINTR) {
-      log_error("cannot wait for %s: %s", daemon, strerror(errno));
+      log_error(_("cannot wait for %s: %s"), daemon, strerror(errno));
       return EXIT_REFUSED;
     }
   }
   if (WIFEXITED(wstatus))
     return WEXITSTATUS(wstatus) == 0 ? EXIT_OK : EXIT_REFUSED;
   if (WIFSIGNALED(wstatus))
-    log_error("%s --check-config was killed by signal %d", daemon, WTERMSIG(wstatus));
+    log_error(_("%s --check-config was killed by signal %d"), daemon, WTERMSIG(wstatus));
   return EXIT_REFUSED;
 }
 
@@ -570,13 +590,15 @@ static int run_config(int argc, char **argv) {
   };
 
   if (argc < 2)
-    return usage_error("config", "config needs one of: path, check, default");
+    /* TRANSLATORS: keep "config" and the command names as they are. */
+    return usage_error("config", _("config needs one of: path, check, default"));
   for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
     if (strcmp(argv[1], verbs[i].name) == 0)
       return verbs[i].run(argc - 1, argv + 1);
   if (argv[1][0] == '-')
-    return usage_error("config", "unknown option '%s' for config", argv[1]);
-  return usage_error("config", "unknown config command '%s' (path, check, default)", argv[1]);
+    return usage_error("config", _("unknown option '%s' for %s"), argv[1], "config");
+  /* TRANSLATORS: %s is what was typed; keep the command names as they are. */
+  return usage_error("config", _("unknown config command '%s' (path, check, default)"), argv[1]);
 }
 
 /* ---- help and dispatch ---- */
@@ -584,84 +606,126 @@ static int run_config(int argc, char **argv) {
 typedef struct {
   const char *name;
   int (*run)(int argc, char **argv);
-  const char *usage; /* after "deskbreak " */
-  const char *help;  /* what `deskbreak NAME --help` adds */
+  const char *usage; /* after "deskbreak "; options and arguments, not translated */
+  const char *help;  /* what `deskbreak NAME --help` adds, N_() */
+  bool duration;     /* DURATION_HELP follows */
 } Command;
 
-#define DURATION_HELP "\nDURATION: 45s, 10m, 1h30m, 90min; a bare number is minutes.\n"
+/* TRANSLATORS: part of --help; keep DURATION and the examples as they are. */
+#define DURATION_HELP N_("DURATION: 45s, 10m, 1h30m, 90min; a bare number is minutes.\n")
 
+/* The help texts are translated whole; translators keep the command names,
+ * options and arguments as they are and line up the descriptions. */
 static const Command commands[] = {
     {"status", run_status, "status [--json] [--verbose|-v]",
-     "Show sitting time, the state and when the next reminder comes.\n"
-     "  --json         one JSON object with every GetStatus key (see deskbreak(1))\n"
-     "  -v, --verbose  add the idle source, config file, notification server,\n"
-     "                 today's counts and the daemon's version\n"},
+     /* TRANSLATORS: `deskbreak status --help`; keep the options as they are
+      * and line up their descriptions. */
+     N_("Show sitting time, the state and when the next reminder comes.\n"
+        "  --json         one JSON object with every GetStatus key (see deskbreak(1))\n"
+        "  -v, --verbose  add the idle source, config file, notification server,\n"
+        "                 today's counts and the daemon's version\n"),
+     false},
     {"stats", run_stats, "stats [--days N] [--json]",
-     "Show today at a glance and the sitting time, breaks, reminders, snoozes\n"
-     "and skips of each recent day.\n"
-     "  --days N       this many days, today the last (1 to 1000, default 7)\n"
-     "  --json         one JSON object, {\"days\":[...]} (see deskbreak(1))\n"
-     "\n"
-     "Colour only on a terminal and without NO_COLOR; bars of block characters\n"
-     "in a UTF-8 locale, of # otherwise.\n"},
+     /* TRANSLATORS: `deskbreak stats --help`; see `deskbreak status --help`. */
+     N_("Show today at a glance and the sitting time, breaks, reminders, snoozes\n"
+        "and skips of each recent day.\n"
+        "  --days N       this many days, today the last (1 to 1000, default 7)\n"
+        "  --json         one JSON object, {\"days\":[...]} (see deskbreak(1))\n"
+        "\n"
+        "Colour only on a terminal and without NO_COLOR; bars of block characters\n"
+        "in a UTF-8 locale, of # otherwise.\n"),
+     false},
     {"monitor", run_monitor, "monitor [--format json|waybar|i3blocks|polybar]",
-     "For status bars: print a line now, at every change and every minute,\n"
-     "until interrupted. While deskbreakd is not running the line says \"off\".\n"
-     "  --format json      one JSON object a line (the default)\n"
-     "  --format waybar    for waybar's custom module, \"return-type\": \"json\"\n"
-     "  --format i3blocks  for an i3blocks block with interval=persist\n"
-     "  --format polybar   for polybar's custom/script with tail = true\n"},
+     /* TRANSLATORS: `deskbreak monitor --help`; see `deskbreak status --help`. */
+     N_("For status bars: print a line now, at every change and every minute,\n"
+        "until interrupted. While deskbreakd is not running the line says \"off\".\n"
+        "  --format json      one JSON object a line (the default)\n"
+        "  --format waybar    for waybar's custom module, \"return-type\": \"json\"\n"
+        "  --format i3blocks  for an i3blocks block with interval=persist\n"
+        "  --format polybar   for polybar's custom/script with tail = true\n"),
+     false},
     {"snooze", run_snooze, "snooze [DURATION]",
-     "No reminder for DURATION (default: the configured snooze); sitting time\n"
-     "keeps counting.\n" DURATION_HELP},
+     /* TRANSLATORS: `deskbreak snooze --help`; keep DURATION as it is. */
+     N_("No reminder for DURATION (default: the configured snooze); sitting time\n"
+        "keeps counting.\n"),
+     true},
     {"pause", run_pause, "pause [DURATION]",
-     "No reminders for DURATION, or until `deskbreak resume` without one.\n" DURATION_HELP},
-    {"resume", run_resume, "resume", "End a pause or a snooze.\n"},
-    {"break", run_break, "break", "Count a break now: sitting time starts again.\n"},
-    {"reload", run_reload, "reload", "Read the config file again.\n"},
+     /* TRANSLATORS: `deskbreak pause --help`; keep DURATION and the command as they are. */
+     N_("No reminders for DURATION, or until `deskbreak resume` without one.\n"), true},
+    {"resume", run_resume, "resume",
+     /* TRANSLATORS: `deskbreak resume --help`. */
+     N_("End a pause or a snooze.\n"), false},
+    {"break", run_break, "break",
+     /* TRANSLATORS: `deskbreak break --help`. */
+     N_("Count a break now: sitting time starts again.\n"), false},
+    {"reload", run_reload, "reload",
+     /* TRANSLATORS: `deskbreak reload --help`. */
+     N_("Read the config file again.\n"), false},
     {"stretches", run_stretches, "stretches",
-     "List the stretches; * marks the ones in the rotation.\n"},
+     /* TRANSLATORS: `deskbreak stretches --help`. */
+     N_("List the stretches; * marks the ones in the rotation.\n"), false},
     {"stretch", run_stretch, "stretch [NAME]",
-     "Show a stretch in full (default: the next one suggested).\n"},
+     /* TRANSLATORS: `deskbreak stretch --help`. */
+     N_("Show a stretch in full (default: the next one suggested).\n"), false},
     {"config", run_config, "config path|check [PATH]|default",
-     "  path           the config file in use\n"
-     "  check [PATH]   check a config file (default: the one in use)\n"
-     "  default        print the default config file\n"},
+     /* TRANSLATORS: `deskbreak config --help`; see `deskbreak status --help`. */
+     N_("  path           the config file in use\n"
+        "  check [PATH]   check a config file (default: the one in use)\n"
+        "  default        print the default config file\n"),
+     false},
 };
 
 static void print_help(FILE *out) {
-  fputs("Usage: deskbreak COMMAND [ARGS]\n"
-        "\n"
-        "Reminds you to get up and stretch after sitting too long.\n"
-        "\n"
-        "Commands:\n"
-        "  status [--json] [-v]   sitting time, state, next reminder (the default)\n"
-        "  stats [--days N] [--json]\n"
-        "                         today and the last N days (default 7)\n"
-        "  monitor [--format F]   a line per change for status bars (F: json,\n"
-        "                         waybar, i3blocks, polybar)\n"
-        "  snooze [DURATION]      no reminder for DURATION (default: configured snooze)\n"
-        "  pause [DURATION]       no reminders for DURATION, or until resume\n"
-        "  resume                 end a pause or a snooze\n"
-        "  break                  count a break now: sitting time starts again\n"
-        "  reload                 read the config file again\n"
-        "  stretches              list the stretches\n"
-        "  stretch [NAME]         show a stretch (default: the next one)\n"
-        "  config path            show the config file in use\n"
-        "  config check [PATH]    check a config file\n"
-        "  config default         print the default config file\n"
-        "  help [COMMAND]         show this help, or a command's\n"
-        "\n"
-        "Options:\n"
-        "  -h, --help             show help (also after a command)\n"
-        "  --version              show the version\n" DURATION_HELP "\n"
-        "Exit status: 0 ok, 1 refused by deskbreakd, 2 usage error, 3 deskbreakd\n"
-        "not reachable. See deskbreak(1).\n",
+  /* TRANSLATORS: the start of `deskbreak --help`; keep "deskbreak COMMAND [ARGS]". */
+  fputs(_("Usage: deskbreak COMMAND [ARGS]\n"
+          "\n"
+          "Reminds you to get up and stretch after sitting too long.\n"
+          "\n"),
+        out);
+  /* TRANSLATORS: `deskbreak --help`: keep the commands and their arguments as
+   * they are, and line up the descriptions as in the English text. */
+  fputs(_("Commands:\n"
+          "  status [--json] [-v]   sitting time, state, next reminder (the default)\n"
+          "  stats [--days N] [--json]\n"
+          "                         today and the last N days (default 7)\n"
+          "  monitor [--format F]   a line per change for status bars (F: json,\n"
+          "                         waybar, i3blocks, polybar)\n"
+          "  snooze [DURATION]      no reminder for DURATION (default: configured snooze)\n"
+          "  pause [DURATION]       no reminders for DURATION, or until resume\n"
+          "  resume                 end a pause or a snooze\n"
+          "  break                  count a break now: sitting time starts again\n"
+          "  reload                 read the config file again\n"
+          "  stretches              list the stretches\n"
+          "  stretch [NAME]         show a stretch (default: the next one)\n"
+          "  config path            show the config file in use\n"
+          "  config check [PATH]    check a config file\n"
+          "  config default         print the default config file\n"
+          "  help [COMMAND]         show this help, or a command's\n"
+          "\n"),
+        out);
+  /* TRANSLATORS: `deskbreak --help`: keep the options as they are. */
+  fputs(_("Options:\n"
+          "  -h, --help             show help (also after a command)\n"
+          "  --version              show the version\n"
+          "\n"),
+        out);
+  fputs(_(DURATION_HELP), out);
+  fputc('\n', out);
+  /* TRANSLATORS: the end of `deskbreak --help`. */
+  fputs(_("Exit status: 0 ok, 1 refused by deskbreakd, 2 usage error, 3 deskbreakd\n"
+          "not reachable. See deskbreak(1).\n"),
         out);
 }
 
 static void print_command_help(const Command *command) {
-  printf("Usage: deskbreak %s\n\n%s", command->usage, command->help);
+  /* TRANSLATORS: %s is the command and its arguments, "snooze [DURATION]". */
+  printf(_("Usage: deskbreak %s\n"), command->usage);
+  fputc('\n', stdout);
+  fputs(_(command->help), stdout);
+  if (command->duration) {
+    fputc('\n', stdout);
+    fputs(_(DURATION_HELP), stdout);
+  }
 }
 
 static const Command *find_command(const char *name) {
@@ -694,19 +758,19 @@ static int dispatch(int argc, char **argv) {
       return EXIT_OK;
     }
     if (argc > 3)
-      return usage_error(NULL, "help takes at most one command");
+      return usage_error(NULL, _("help takes at most one command"));
     command = find_command(argv[2]);
     if (!command)
-      return usage_error(NULL, "unknown command '%s'", argv[2]);
+      return usage_error(NULL, _("unknown command '%s'"), argv[2]);
     print_command_help(command);
     return EXIT_OK;
   }
   if (name[0] == '-')
-    return usage_error(NULL, "unknown option '%s'", name);
+    return usage_error(NULL, _("unknown option '%s'"), name);
 
   command = find_command(name);
   if (!command)
-    return usage_error(NULL, "unknown command '%s'", name);
+    return usage_error(NULL, _("unknown command '%s'"), name);
   for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++) {
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
       print_command_help(command);
@@ -717,12 +781,18 @@ static int dispatch(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+  /* The terminal's language, dates and character set; numbers stay as C
+   * writes them, since --json and the status-bar lines carry them. */
+  setlocale(LC_ALL, "");
+  setlocale(LC_NUMERIC, "C");
+  dbk_i18n_init();
+
   int code = dispatch(argc, argv);
 
   bus_close();
   if (fflush(stdout) != 0 || ferror(stdout)) {
     if (code == EXIT_OK) {
-      log_error("cannot write the output: %s", strerror(errno));
+      log_error(_("cannot write the output: %s"), strerror(errno));
       code = EXIT_REFUSED;
     }
   }

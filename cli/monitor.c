@@ -20,6 +20,7 @@
 
 #include "bus.h"
 #include "format.h"
+#include "i18n.h"
 #include "monitor.h"
 
 /* A status bar need not be exact to the millisecond: let wake-ups coalesce. */
@@ -70,7 +71,7 @@ static void monitor_arm_tick(Monitor *m, int64_t now) {
   m->tick_target = next;
   if (sd_event_source_set_time(m->tick, boot + (uint64_t)(next - now)) < 0 ||
       sd_event_source_set_enabled(m->tick, SD_EVENT_ONESHOT) < 0)
-    log_error("cannot set the minute timer, ignoring");
+    log_error(_("cannot set the minute timer, ignoring"));
 }
 
 /*
@@ -101,7 +102,7 @@ static void monitor_print(Monitor *m, int64_t now, bool tick) {
     if (errno == EPIPE) {
       monitor_exit(m, EXIT_OK);
     } else {
-      log_error("cannot write the output: %s", strerror(errno));
+      log_error(_("cannot write the output: %s"), strerror(errno));
       monitor_exit(m, EXIT_REFUSED);
     }
     __fpurge(stdout);
@@ -126,7 +127,7 @@ static int on_status_reply(sd_bus_message *reply, void *userdata, sd_bus_error *
     const sd_bus_error *e = sd_bus_message_get_error(reply);
     /* Not there is what "off" says; anything else is worth a word. */
     if (!error_is_unreachable(e))
-      log_error("cannot read the status: %s", e->message ? e->message : e->name);
+      log_error(_("cannot read the status: %s"), e->message ? e->message : e->name);
     m->running = false;
   } else if (read_status(reply, &status, &error) < 0) {
     log_error("%s", error.message);
@@ -238,7 +239,7 @@ int monitor_run(DbkMonitorFormat format) {
     /* The session bus gone is the end: exit with EXIT_FAILURE, told apart below. */
     r = sd_bus_set_exit_on_disconnect(m.bus, true);
   if (r < 0) {
-    log_error("cannot set up the event loop: %s", strerror(-r));
+    log_error(_("cannot set up the event loop: %s"), strerror(-r));
     return EXIT_REFUSED;
   }
   /* When the bar closes its end of the pipe, stop at once rather than at
@@ -262,11 +263,11 @@ int monitor_run(DbkMonitorFormat format) {
   monitor_refresh(&m);
   r = sd_event_loop(m.event);
   if (r < 0) {
-    log_error("event loop failed: %s", strerror(-r));
+    log_error(_("event loop failed: %s"), strerror(-r));
     return EXIT_REFUSED;
   }
   if (r == EXIT_FAILURE && m.exit_code == EXIT_OK && sd_bus_is_open(m.bus) <= 0) {
-    log_error("lost the session bus");
+    log_error(_("lost the session bus"));
     return EXIT_UNREACHABLE;
   }
   return m.exit_code;
