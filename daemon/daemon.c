@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <glib-unix.h>
+#include <glib/gi18n.h>
 #include <signal.h>
 #include <sys/timerfd.h>
 #include <systemd/sd-daemon.h>
@@ -416,9 +417,16 @@ static char *join_messages(GPtrArray *messages) {
   GString *joined = g_string_new(NULL);
   for (guint i = 0; i < MIN(messages->len, MESSAGES_SHOWN); i++)
     g_string_append_printf(joined, "%s%s", i ? "\n" : "", (const char *)messages->pdata[i]);
-  if (messages->len > MESSAGES_SHOWN)
-    g_string_append_printf(joined, "\n… and %u more (deskbreak config check lists them all)",
-                           messages->len - MESSAGES_SHOWN);
+  if (messages->len > MESSAGES_SHOWN) {
+    guint more = messages->len - MESSAGES_SHOWN;
+    g_string_append_c(joined, '\n');
+    g_string_append_printf(joined,
+                           /* TRANSLATORS: after the first ten config errors; keep
+                            * the command as it is. */
+                           ngettext("… and %u more (deskbreak config check lists them all)",
+                                    "… and %u more (deskbreak config check lists them all)", more),
+                           more);
+  }
   return g_string_free(joined, FALSE);
 }
 

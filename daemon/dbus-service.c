@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "dbus-service.h"
 
+#include <glib/gi18n.h>
 #include <systemd/sd-daemon.h>
 
 #include "build-config.h"
@@ -13,8 +14,17 @@ typedef struct {
   void *data;
 } Target;
 
-static void return_out_of_range(GDBusMethodInvocation *invocation, const char *what, DbkUsec value,
-                                DbkUsec min, DbkUsec max, const char *zero) {
+/*
+ * The messages of InvalidArgs are for a person (deskbreak prints them):
+ * in the daemon's language, the durations as the config file writes them.
+ */
+typedef enum {
+  RANGE_SNOOZE,
+  RANGE_PAUSE,
+} RangeKind;
+
+static void return_out_of_range(GDBusMethodInvocation *invocation, RangeKind kind, DbkUsec value,
+                                DbkUsec min, DbkUsec max) {
   char v[DBK_DURATION_BUF], lo[DBK_DURATION_BUF], hi[DBK_DURATION_BUF];
   dbk_duration_format(min, lo, sizeof(lo));
   dbk_duration_format(max, hi, sizeof(hi));
@@ -22,9 +32,20 @@ static void return_out_of_range(GDBusMethodInvocation *invocation, const char *w
     g_snprintf(v, sizeof(v), "%" G_GUINT64_FORMAT "µs", value);
   else
     dbk_duration_format_usec(value, v, sizeof(v)); /* the value given, to the µs */
-  g_dbus_method_invocation_return_error(invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                                        "%s of %s is out of range: allowed %s .. %s (0 = %s)", what,
-                                        v, lo, hi, zero);
+  if (kind == RANGE_SNOOZE)
+    g_dbus_method_invocation_return_error(
+        invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+        /* TRANSLATORS: the durations are written as in the config file ("30s",
+         * "1m", "24h"): the one asked for, then the shortest and the longest. */
+        _("A snooze of %s is out of range: allowed %s .. %s (0 = the configured default)"), v, lo,
+        hi);
+  else
+    g_dbus_method_invocation_return_error(
+        invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+        /* TRANSLATORS: the durations are written as in the config file
+         * ("500ms", "1s", "168h"): the one asked for, then the shortest and
+         * the longest. */
+        _("A pause of %s is out of range: allowed %s .. %s (0 = until Resume)"), v, lo, hi);
 }
 
 static gboolean handle_get_status(DbkDaemon1 *service, GDBusMethodInvocation *invocation,
@@ -64,7 +85,7 @@ static gboolean handle_get_history(DbkDaemon1 *service, GDBusMethodInvocation *i
                                    guint days, Target *t) {
   if (days < 1 || days > HISTORY_DAYS_MAX) {
     g_dbus_method_invocation_return_error(invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                                          "GetHistory: %u days is out of range (1 to %u)", days,
+                                          _("GetHistory: %u days is out of range (1 to %u)"), days,
                                           HISTORY_DAYS_MAX);
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   }
@@ -77,8 +98,7 @@ static gboolean handle_snooze(DbkDaemon1 *service, GDBusMethodInvocation *invoca
   if (usec == 0)
     usec = t->ops->config(t->data)->snooze;
   else if (usec < DBK_SNOOZE_MIN || usec > DBK_SNOOZE_MAX) {
-    return_out_of_range(invocation, "A snooze", usec, DBK_SNOOZE_MIN, DBK_SNOOZE_MAX,
-                        "the configured default");
+    return_out_of_range(invocation, RANGE_SNOOZE, usec, DBK_SNOOZE_MIN, DBK_SNOOZE_MAX);
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   }
   dbk_daemon1_complete_snooze(service, invocation, t->ops->snooze(t->data, usec));
@@ -88,7 +108,7 @@ static gboolean handle_snooze(DbkDaemon1 *service, GDBusMethodInvocation *invoca
 static gboolean handle_pause(DbkDaemon1 *service, GDBusMethodInvocation *invocation, guint64 usec,
                              Target *t) {
   if (usec != 0 && (usec < DBK_PAUSE_MIN || usec > DBK_PAUSE_MAX)) {
-    return_out_of_range(invocation, "A pause", usec, DBK_PAUSE_MIN, DBK_PAUSE_MAX, "until Resume");
+    return_out_of_range(invocation, RANGE_PAUSE, usec, DBK_PAUSE_MIN, DBK_PAUSE_MAX);
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   }
   t->ops->pause(t->data, usec);

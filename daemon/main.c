@@ -4,6 +4,7 @@
  * else lives in the modules main() wires together.
  */
 #include <glib.h>
+#include <glib/gi18n.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "build-config.h"
 #include "config.h"
 #include "daemon.h"
+#include "i18n.h"
 
 static gboolean verbose;
 
@@ -55,7 +57,7 @@ static int check_config(const char *path) {
   if (!path) {
     for (guint i = 0; i < warnings->len; i++)
       fprintf(stderr, "%s\n", (const char *)warnings->pdata[i]);
-    printf("No config file: the built-in defaults apply.\n");
+    fputs(_("No config file: the built-in defaults apply.\n"), stdout);
     return 0;
   }
 
@@ -71,7 +73,8 @@ static int check_config(const char *path) {
     fprintf(stderr, "%s\n", (const char *)errors->pdata[i]);
   if (errors->len > 0)
     return 1;
-  printf("%s: ok\n", path);
+  /* TRANSLATORS: %s is the config file that `deskbreak config check` found valid. */
+  printf(_("%s: ok\n"), path);
   return 0;
 }
 
@@ -81,28 +84,36 @@ int main(int argc, char **argv) {
   gboolean check = FALSE, replace = FALSE, version = FALSE;
   const GOptionEntry entries[] = {
       {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
-       "Read settings from PATH instead of the usual places", "PATH"},
+       /* TRANSLATORS: deskbreakd --help; keep PATH as it is. */
+       N_("Read settings from PATH instead of the usual places"), "PATH"},
       {"check-config", 0, 0, G_OPTION_ARG_NONE, &check,
-       "Check the config file (or PATH) and exit: 0 valid, 1 invalid, 2 unreadable", NULL},
+       N_("Check the config file (or PATH) and exit: 0 valid, 1 invalid, 2 unreadable"), NULL},
       {"replace", 'r', 0, G_OPTION_ARG_NONE, &replace,
-       "Take over from a deskbreakd already running", NULL},
-      {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every event", NULL},
-      {"version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
+       N_("Take over from a deskbreakd already running"), NULL},
+      {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Log every event"), NULL},
+      {"version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL},
       {NULL},
   };
 
+  /* The session's language for what a person reads (notifications,
+   * config errors); the journal's lines stay English. */
   setlocale(LC_ALL, "");
+  dbk_i18n_init();
   /* A write to a peer that has just gone (the X server, a compositor)
    * must be an error to handle, not the end of the daemon. */
   signal(SIGPIPE, SIG_IGN);
-  g_autoptr(GOptionContext) context = g_option_context_new("— the desk-break reminder daemon");
+  /* TRANSLATORS: deskbreakd --help, after "Usage: deskbreakd [OPTION…]". */
+  g_autoptr(GOptionContext) context = g_option_context_new(N_("— the desk-break reminder daemon"));
+  g_option_context_set_translation_domain(context, GETTEXT_PACKAGE);
   g_option_context_set_summary(
-      context, "Measures how long you have been sitting at the computer and "
-               "suggests a stretch\nafter each interval. Control it with deskbreak(1).");
-  g_option_context_add_main_entries(context, entries, NULL);
+      context, N_("Measures how long you have been sitting at the computer and "
+                  "suggests a stretch\nafter each interval. Control it with deskbreak(1)."));
+  g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse(context, &argc, &argv, &error)) {
-    fprintf(stderr, "deskbreakd: %s (see deskbreakd --help)\n", error->message);
+    fputs("deskbreakd: ", stderr);
+    /* TRANSLATORS: %s says what is wrong with the options given. */
+    fprintf(stderr, _("%s (see deskbreakd --help)\n"), error->message);
     return 2;
   }
   if (version) {
@@ -111,13 +122,15 @@ int main(int argc, char **argv) {
   }
   if (check) {
     if (argc > 2) {
-      fprintf(stderr, "deskbreakd: --check-config takes at most one PATH\n");
+      fputs("deskbreakd: ", stderr);
+      fputs(_("--check-config takes at most one PATH\n"), stderr);
       return 2;
     }
     return check_config(argc == 2 ? argv[1] : config_path);
   }
   if (argc > 1) {
-    fprintf(stderr, "deskbreakd: unexpected argument '%s' (see deskbreakd --help)\n", argv[1]);
+    fputs("deskbreakd: ", stderr);
+    fprintf(stderr, _("unexpected argument '%s' (see deskbreakd --help)\n"), argv[1]);
     return 2;
   }
 

@@ -50,6 +50,7 @@
  */
 #include "notifier.h"
 
+#include <glib/gi18n.h>
 #include <libnotify/notify.h>
 
 #include "duration.h"
@@ -73,10 +74,14 @@
 #define GNOME_NOTIFICATIONS_SCHEMA "org.gnome.desktop.notifications"
 #define GNOME_SHOW_BANNERS_KEY "show-banners"
 
-#define WHY_DUNST_PAUSED "dunst is paused"
-#define WHY_SERVER_INHIBITED "the notification server is in do-not-disturb"
-#define WHY_GNOME_BANNERS_OFF "GNOME: notification banners are off"
-#define WHY_XFCE_DND "xfce4-notifyd is in do-not-disturb"
+/* What holds a reminder back, for the journal and GetStatus's held_reason:
+ * English there, translated by the client that shows it. */
+/* TRANSLATORS: this and the next four say why a due reminder is held back,
+ * in brackets after "Reminder held: do-not-disturb is on". */
+#define WHY_DUNST_PAUSED N_("dunst is paused")
+#define WHY_SERVER_INHIBITED N_("the notification server is in do-not-disturb")
+#define WHY_GNOME_BANNERS_OFF N_("GNOME: notification banners are off")
+#define WHY_XFCE_DND N_("xfce4-notifyd is in do-not-disturb")
 
 /* Xfce: xfce4-notifyd keeps its do-not-disturb switch in Xfconf. */
 #define XFCONF_BUS_NAME "org.xfce.Xfconf"
@@ -92,7 +97,7 @@
 #define RETRY_MAX_MS 4000
 #define RETRY_GIVE_UP_USEC (60 * G_USEC_PER_SEC)
 #define RETRY_CALL_TIMEOUT_MS 5000
-#define WHY_MAKO_MODE "mako's mode do-not-disturb is active"
+#define WHY_MAKO_MODE N_("mako's mode do-not-disturb is active")
 
 #define ACTION_DONE "done"
 #define ACTION_SNOOZE "snooze"
@@ -1011,14 +1016,18 @@ gboolean dbk_notifier_show(DbkNotifier *notifier, const DbkStretch *stretch, uns
   if (actions) {
     char human[DBK_DURATION_BUF];
     g_autofree char *snooze_label =
-        snooze > 0
-            ? g_strdup_printf("Snooze %s", dbk_duration_format_human(snooze, human, sizeof(human)))
-            : g_strdup("Snooze");
+        /* TRANSLATORS: the reminder's button that snoozes it; %s is the
+         * configured snooze, "10m". */
+        snooze > 0 ? g_strdup_printf(_("Snooze %s"),
+                                     dbk_duration_format_human(snooze, human, sizeof(human)))
+                   : g_strdup(_("Snooze"));
 
-    notify_notification_add_action(reminder, ACTION_DONE, "Done", on_action, notifier, NULL);
+    /* TRANSLATORS: the reminder's button for a break taken. */
+    notify_notification_add_action(reminder, ACTION_DONE, _("Done"), on_action, notifier, NULL);
     notify_notification_add_action(reminder, ACTION_SNOOZE, snooze_label, on_action, notifier,
                                    NULL);
-    notify_notification_add_action(reminder, ACTION_SKIP, "Skip", on_action, notifier, NULL);
+    /* TRANSLATORS: the reminder's button that lets this one go without a break. */
+    notify_notification_add_action(reminder, ACTION_SKIP, _("Skip"), on_action, notifier, NULL);
   }
 
   if (!notify_notification_show(reminder, &error)) {

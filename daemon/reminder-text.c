@@ -1,10 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "reminder-text.h"
 
+#include <glib/gi18n.h>
+
 char *dbk_reminder_summary(const DbkStretch *stretch, unsigned times_shown) {
+  DbkStretch shown = dbk_stretch_translated(stretch);
+
   if (times_shown >= 2)
-    return g_strdup_printf("Still sitting — %s", stretch->title);
-  return g_strdup_printf("Time to stretch: %s", stretch->title);
+    /* TRANSLATORS: the summary of a reminder shown again, the user still
+     * sitting; %s is the name of the stretch. */
+    return g_strdup_printf(_("Still sitting — %s"), shown.title);
+  /* TRANSLATORS: the summary of a reminder; %s is the name of the stretch,
+   * "Doorway stretch". */
+  return g_strdup_printf(_("Time to stretch: %s"), shown.title);
 }
 
 /*
@@ -12,11 +20,13 @@ char *dbk_reminder_summary(const DbkStretch *stretch, unsigned times_shown) {
  * safety line, each ending with `separator`.
  */
 void dbk_reminder_append_stretch(GString *out, const DbkStretch *stretch, const char *separator) {
-  for (size_t i = 0; i < DBK_STRETCH_STEPS_MAX && stretch->steps[i]; i++)
-    g_string_append_printf(out, "%zu. %s%s", i + 1, stretch->steps[i], separator);
-  g_string_append_printf(out, "%s%s", stretch->hold, separator);
-  if (stretch->safety)
-    g_string_append_printf(out, "%s%s", stretch->safety, separator);
+  DbkStretch shown = dbk_stretch_translated(stretch);
+
+  for (size_t i = 0; i < DBK_STRETCH_STEPS_MAX && shown.steps[i]; i++)
+    g_string_append_printf(out, "%zu. %s%s", i + 1, shown.steps[i], separator);
+  g_string_append_printf(out, "%s%s", shown.hold, separator);
+  if (shown.safety)
+    g_string_append_printf(out, "%s%s", shown.safety, separator);
 }
 
 char *dbk_reminder_body(const DbkStretch *stretch, gboolean markup, gboolean with_commands) {
@@ -25,7 +35,7 @@ char *dbk_reminder_body(const DbkStretch *stretch, gboolean markup, gboolean wit
   dbk_reminder_append_stretch(body, stretch, "\n");
   /* Without buttons the user needs another way to answer. */
   if (with_commands)
-    g_string_append(body, DBK_REMINDER_NO_ACTIONS_HINT);
+    g_string_append(body, _(DBK_REMINDER_NO_ACTIONS_HINT));
   else if (body->len > 0)
     g_string_truncate(body, body->len - 1);
 

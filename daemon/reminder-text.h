@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The reminder's words: summary and body for a stretch. Pure (no I/O), so
- * the tests can read exactly what a notification server gets.
+ * The reminder's words: summary and body for a stretch, in the language of
+ * the daemon's messages (a built-in stretch's texts through the catalog,
+ * the user's own as written). Pure (no I/O), so the tests can read exactly
+ * what a notification server gets.
  */
 #pragma once
 
 #include <glib.h>
+#include <glib/gi18n.h>
 
 #include "stretches.h"
 
@@ -23,5 +26,7 @@ char *dbk_reminder_body(const DbkStretch *stretch, gboolean markup, gboolean wit
 /* The stretch as plain text: numbered steps, hold, safety line, each ending with `separator`. */
 void dbk_reminder_append_stretch(GString *out, const DbkStretch *stretch, const char *separator);
 
-/* What servers without action buttons show last. */
-#define DBK_REMINDER_NO_ACTIONS_HINT "Run `deskbreak break` when done, or `deskbreak snooze`."
+/* What servers without action buttons show last; translate with _().
+ * TRANSLATORS: the last line of a reminder on a notification server
+ * without buttons; keep the two commands as they are. */
+#define DBK_REMINDER_NO_ACTIONS_HINT N_("Run `deskbreak break` when done, or `deskbreak snooze`.")
