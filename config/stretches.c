@@ -196,6 +196,11 @@ const DbkStretch *dbk_stretch_find(const char *id) {
   return NULL;
 }
 
+/* gettext() of "" is the catalog's header: an empty text stays empty. */
+static const char *translated(const char *text) {
+  return text && *text ? _(text) : text;
+}
+
 DbkStretch dbk_stretch_translated(const DbkStretch *stretch) {
   DbkStretch t = *stretch;
 
@@ -203,11 +208,11 @@ DbkStretch dbk_stretch_translated(const DbkStretch *stretch) {
    * both (the config refuses a built-in id for them). */
   if (!dbk_stretch_find(stretch->id))
     return t;
-  t.title = t.title ? _(t.title) : NULL;
+  t.title = translated(t.title);
   for (unsigned i = 0; i < DBK_STRETCH_STEPS_MAX; i++)
-    t.steps[i] = t.steps[i] ? _(t.steps[i]) : NULL;
-  t.hold = t.hold ? _(t.hold) : NULL;
-  t.safety = t.safety ? _(t.safety) : NULL;
+    t.steps[i] = translated(t.steps[i]);
+  t.hold = translated(t.hold);
+  t.safety = translated(t.safety);
   return t;
 }
 
