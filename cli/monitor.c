@@ -165,7 +165,7 @@ static void monitor_refresh(Monitor *m) {
     r = sd_bus_call_async(m->bus, &m->call, call, on_status_reply, m, CALL_TIMEOUT_USEC);
   m->may_activate = false;
   if (r < 0) {
-    log_error("cannot ask for the status: %s", strerror(-r));
+    log_error(_("cannot ask for the status: %s"), strerror(-r));
     monitor_exit(m, EXIT_UNREACHABLE);
   }
 }
