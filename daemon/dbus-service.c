@@ -85,8 +85,10 @@ static gboolean handle_get_history(DbkDaemon1 *service, GDBusMethodInvocation *i
                                    guint days, Target *t) {
   if (days < 1 || days > HISTORY_DAYS_MAX) {
     g_dbus_method_invocation_return_error(invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                                          _("GetHistory: %u days is out of range (1 to %u)"), days,
-                                          HISTORY_DAYS_MAX);
+                                          ngettext("GetHistory: %u day is out of range (1 to %u)",
+                                                   "GetHistory: %u days is out of range (1 to %u)",
+                                                   days),
+                                          days, HISTORY_DAYS_MAX);
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   }
   dbk_daemon1_complete_get_history(service, invocation, t->ops->get_history(t->data, days));
